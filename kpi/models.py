@@ -1,0 +1,292 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vision.models import Goal, Plan
+
+FISCAL_YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_series(self):
+        """Indicators with their plan and every series value (and its revisions) prefetched."""
+        return self.select_related("plan").prefetch_related(
+            models.Prefetch(
+                "observations",
+                queryset=Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions"),
+            )
+        )
+
+
+class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Indicator(models.Model):
+    """A measured indicator (数値目標, KPI or 成果指標) of one plan, stored once however often it is shown."""
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", _("高いほどよい")
+        LOWER_IS_BETTER = "lower", _("低いほどよい")
+        KEEP_AT_OR_ABOVE = "keep_above", _("目標値以上を維持")
+        KEEP_AT_OR_BELOW = "keep_below", _("目標値以下を維持")
+
+    code = models.CharField(
+        _("指標コード"),
+        max_length=40,
+        unique=True,
+        help_text=_("取込み・書出しで使う識別子（例: S2-G1-N1）。"),
+    )
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.PROTECT, related_name="indicators")
+    name = models.CharField(_("指標名"), max_length=300)
+    unit = models.CharField(_("単位"), max_length=30)
+    decimals = models.PositiveSmallIntegerField(
+        _("表示する小数点以下の桁数"), default=0, validators=[MaxValueValidator(4)]
+    )
+    direction = models.CharField(
+        _("よい方向"), max_length=20, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    is_cumulative = models.BooleanField(_("累計"), default=False)
+    cumulative_since = models.CharField(
+        _("累計の起点"), max_length=100, blank=True, help_text=_("例: 平成11年度から")
+    )
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+    notes = models.TextField(_("注記"), blank=True, help_text=_("例: ※熊本労働局による平成26年平均の数値"))
+    goals = models.ManyToManyField(
+        Goal, verbose_name=_("目標"), through="IndicatorPlacement", related_name="indicators", blank=True
+    )
+
+    objects = IndicatorManager()
+
+    class Meta:
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標")
+        ordering = ("plan", "code")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_cumulative=True) | Q(cumulative_since=""),
+                name="%(app_label)s_%(class)s_cumulative_since_only_if_cumulative",
+                violation_error_message=_("累計の起点は累計の指標にだけ入力できます。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("kpi:indicator_detail", kwargs={"code": self.code})
+
+    def clean(self):
+        if self.cumulative_since and not self.is_cumulative:
+            raise ValidationError({"cumulative_since": _("累計の起点は累計の指標にだけ入力できます。")})
+
+
+class IndicatorPlacementManager(models.Manager):
+    def get_by_natural_key(self, indicator_code, plan_slug, goal_code):
+        return self.get(indicator__code=indicator_code, goal__plan__slug=plan_slug, goal__code=goal_code)
+
+
+class IndicatorPlacement(models.Model):
+    """Where an indicator is shown in a goal tree; a second placement is a 再掲 (restatement)."""
+
+    class Role(models.TextChoices):
+        NUMERIC_TARGET = "numeric_target", _("数値目標")
+        KPI = "kpi", _("KPI")
+        OUTCOME = "outcome", _("成果指標")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="placements"
+    )
+    goal = models.ForeignKey(Goal, verbose_name=_("目標"), on_delete=models.CASCADE, related_name="placements")
+    role = models.CharField(_("位置づけ"), max_length=20, choices=Role.choices, default=Role.KPI)
+    is_restated = models.BooleanField(_("再掲"), default=False)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = IndicatorPlacementManager()
+
+    class Meta:
+        verbose_name = _("指標の掲載先")
+        verbose_name_plural = _("指標の掲載先")
+        ordering = ("goal", "order")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("indicator", "goal"),
+                name="%(app_label)s_%(class)s_unique_indicator_goal",
+                violation_error_message=_("この指標はこの目標に既に掲載されています。"),
+            ),
+            models.UniqueConstraint(
+                fields=("indicator",),
+                condition=Q(is_restated=False),
+                name="%(app_label)s_%(class)s_one_original_placement",
+                violation_error_message=_("再掲でない掲載先は指標ごとに1つです。"),
+            ),
+        ]
+
+    def __str__(self):
+        suffix = "（再掲）" if self.is_restated else ""
+        return f"{self.goal} / {self.indicator}{suffix}"
+
+    def natural_key(self):
+        return (self.indicator.code, *self.goal.natural_key())
+
+    natural_key.dependencies = ["kpi.indicator", "vision.goal"]
+
+    def clean(self):
+        if self.indicator_id and self.goal_id and self.goal.plan_id != self.indicator.plan_id:
+            raise ValidationError({"goal": _("指標と同じ計画の目標を選んでください。")})
+
+
+class ObservationManager(models.Manager):
+    def get_by_natural_key(self, indicator_code, fiscal_year, kind):
+        return self.get(indicator__code=indicator_code, fiscal_year=fiscal_year, kind=kind)
+
+
+class Observation(models.Model):
+    """One value of an indicator's series: its baseline, a year's target or a year's actual."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("基準値")
+        TARGET = "target", _("目標値")
+        ACTUAL = "actual", _("実績値")
+
+    class Comparator(models.TextChoices):
+        EXACT = "", _("（なし）")
+        AT_LEAST = "gte", _("以上")
+        AT_MOST = "lte", _("以下")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="observations"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("年度（西暦）"),
+        validators=FISCAL_YEAR_VALIDATORS,
+        help_text=_("値が掲載されている年度の列。"),
+    )
+    kind = models.CharField(_("種別"), max_length=10, choices=Kind.choices)
+    value = models.DecimalField(_("値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    comparator = models.CharField(
+        _("比較"), max_length=3, choices=Comparator.choices, default=Comparator.EXACT, blank=True
+    )
+    measured_year = models.PositiveSmallIntegerField(
+        _("値が示す年（西暦）"),
+        null=True,
+        blank=True,
+        validators=FISCAL_YEAR_VALIDATORS,
+        help_text=_("掲載年度と異なる年の数値のとき（例: H27の列の 2,325（H24））。"),
+    )
+    is_provisional = models.BooleanField(_("概算値"), default=False)
+    missing_reason = models.CharField(
+        _("値がない理由"), max_length=200, blank=True, help_text=_("例: ―、アンケート未実施")
+    )
+    printed = models.CharField(
+        _("資料での表記"), max_length=100, blank=True, help_text=_("出典資料のセルの表記どおり（例: 2,325（H24））。")
+    )
+    note = models.TextField(_("注記"), blank=True)
+
+    objects = ObservationManager()
+
+    class Meta:
+        verbose_name = _("系列の値")
+        verbose_name_plural = _("系列の値")
+        ordering = ("indicator", "fiscal_year", "kind")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("indicator", "fiscal_year", "kind"),
+                name="%(app_label)s_%(class)s_unique_indicator_year_kind",
+                violation_error_message=_("この指標・年度・種別の値は既に登録されています。"),
+            ),
+            models.UniqueConstraint(
+                fields=("indicator",),
+                condition=Q(kind="baseline"),
+                name="%(app_label)s_%(class)s_one_baseline_per_indicator",
+                violation_error_message=_("基準値は指標ごとに1つです。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(missing_reason=""),
+                name="%(app_label)s_%(class)s_value_or_missing_reason",
+                violation_error_message=_("値を入力するか、値がない理由を入力してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator="") | Q(kind="target"),
+                name="%(app_label)s_%(class)s_comparator_only_on_targets",
+                violation_error_message=_("「以上」「以下」は目標値にだけ指定できます。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.fiscal_year} {self.get_kind_display()}"
+
+    def natural_key(self):
+        return (self.indicator.code, self.fiscal_year, self.kind)
+
+    natural_key.dependencies = ["kpi.indicator"]
+
+    def clean(self):
+        errors = {}
+        if self.value is None and not self.missing_reason:
+            errors["missing_reason"] = _("値を入力するか、値がない理由を入力してください。")
+        if self.comparator and self.kind != self.Kind.TARGET:
+            errors["comparator"] = _("「以上」「以下」は目標値にだけ指定できます。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_missing(self):
+        return self.value is None
+
+
+class TargetRevisionManager(models.Manager):
+    def get_by_natural_key(self, indicator_code, fiscal_year, kind, revised_on):
+        return self.get(
+            observation=Observation.objects.get_by_natural_key(indicator_code, fiscal_year, kind),
+            revised_on=revised_on,
+        )
+
+
+class TargetRevision(models.Model):
+    """A revision of a target: the value before and after, when it was decided and why."""
+
+    observation = models.ForeignKey(
+        Observation,
+        verbose_name=_("目標値"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        limit_choices_to={"kind": Observation.Kind.TARGET},
+    )
+    previous_value = models.DecimalField(_("変更前の値"), max_digits=20, decimal_places=4)
+    revised_value = models.DecimalField(_("変更後の値"), max_digits=20, decimal_places=4)
+    revised_on = models.DateField(_("変更日"))
+    reason = models.TextField(_("変更の理由"))
+
+    objects = TargetRevisionManager()
+
+    class Meta:
+        verbose_name = _("目標値の変更")
+        verbose_name_plural = _("目標値の変更履歴")
+        ordering = ("observation", "revised_on")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("observation", "revised_on"),
+                name="%(app_label)s_%(class)s_unique_observation_date",
+                violation_error_message=_("同じ日に同じ目標値の変更が既に登録されています。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.observation} {self.previous_value} → {self.revised_value}（{self.revised_on}）"
+
+    def natural_key(self):
+        return (*self.observation.natural_key(), self.revised_on.isoformat())
+
+    natural_key.dependencies = ["kpi.observation"]
+
+    def clean(self):
+        if self.observation_id and self.observation.kind != Observation.Kind.TARGET:
+            raise ValidationError({"observation": _("変更履歴は目標値にだけ記録できます。")})

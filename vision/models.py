@@ -1,0 +1,347 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_lg_code
+
+
+class MetroAreaQuerySet(models.QuerySet):
+    def with_members(self):
+        """Areas with their member municipalities prefetched, central city first."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "members",
+                queryset=Municipality.objects.order_by("-is_central_city", "joined_on", "lg_code"),
+            )
+        )
+
+
+class MetroAreaManager(models.Manager.from_queryset(MetroAreaQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class MetroArea(models.Model):
+    """A 連携中枢都市圏: a central city and the neighbours that signed 1:1 agreements with it."""
+
+    slug = models.SlugField(_("識別名"), unique=True, help_text=_("URL に使う半角英数字（例: kumamoto）。"))
+    name = models.CharField(_("圏域名"), max_length=100, unique=True)
+    central_city_name = models.CharField(
+        _("連携中枢都市"),
+        max_length=50,
+        help_text=_("宣言を行った中心都市の名称。構成市町村が登録されている圏域では、その中心都市と一致します。"),
+    )
+    vision_date = models.DateField(_("都市圏ビジョン策定日"), null=True, blank=True)
+    cities_count = models.PositiveSmallIntegerField(_("構成市数"), null=True, blank=True)
+    towns_count = models.PositiveSmallIntegerField(_("構成町数"), null=True, blank=True)
+    villages_count = models.PositiveSmallIntegerField(_("構成村数"), null=True, blank=True)
+    composition_note = models.CharField(
+        _("構成の注記"), max_length=100, blank=True, help_text=_("例: 合併1市圏域")
+    )
+    population = models.PositiveIntegerField(_("圏域人口"), null=True, blank=True)
+    central_city_population = models.PositiveIntegerField(_("連携中枢都市人口"), null=True, blank=True)
+    population_basis = models.CharField(
+        _("人口の出典・時点"), max_length=200, blank=True, help_text=_("例: 平成22年国勢調査")
+    )
+    target_population = models.PositiveIntegerField(_("ビジョンの目標人口"), null=True, blank=True)
+    target_population_year = models.PositiveSmallIntegerField(
+        _("目標人口の年（西暦）"), null=True, blank=True
+    )
+    future_image = models.TextField(_("目指すべき圏域の姿"), blank=True)
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+
+    objects = MetroAreaManager()
+
+    class Meta:
+        verbose_name = _("連携中枢都市圏")
+        verbose_name_plural = _("連携中枢都市圏")
+        ordering = ("vision_date", "name")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_population__isnull=True) | Q(target_population_year__isnull=False),
+                name="%(app_label)s_%(class)s_target_population_has_year",
+                violation_error_message=_("目標人口には目標の年を入力してください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("vision:area_detail", kwargs={"slug": self.slug})
+
+    @property
+    def municipality_count(self):
+        counts = (self.cities_count, self.towns_count, self.villages_count)
+        if all(count is None for count in counts):
+            return None
+        return sum(count or 0 for count in counts)
+
+    def clean(self):
+        if self.target_population is not None and self.target_population_year is None:
+            raise ValidationError({"target_population_year": _("目標人口には目標の年を入力してください。")})
+
+
+class MunicipalityManager(models.Manager):
+    def get_by_natural_key(self, lg_code):
+        return self.get(lg_code=lg_code)
+
+
+class Municipality(models.Model):
+    """A city, town or village (市町村), identified by its 全国地方公共団体コード."""
+
+    class Kind(models.TextChoices):
+        CITY = "市", _("市")
+        TOWN = "町", _("町")
+        VILLAGE = "村", _("村")
+
+    lg_code = models.CharField(
+        _("地方公共団体コード"),
+        max_length=6,
+        unique=True,
+        validators=[validate_lg_code],
+        help_text=_("全国地方公共団体コード（検査数字を含む6桁）。"),
+    )
+    name = models.CharField(_("名称"), max_length=50)
+    kana = models.CharField(_("よみがな（カタカナ）"), max_length=100)
+    name_en = models.CharField(_("英語名"), max_length=100, blank=True)
+    kind = models.CharField(_("種別"), max_length=1, choices=Kind.choices)
+    area = models.ForeignKey(
+        MetroArea,
+        verbose_name=_("連携中枢都市圏"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    is_central_city = models.BooleanField(_("連携中枢都市"), default=False)
+    joined_on = models.DateField(
+        _("圏域参加日"),
+        null=True,
+        blank=True,
+        help_text=_("連携協約の締結日。連携中枢都市は空欄です。"),
+    )
+    population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
+    population_census_year = models.PositiveSmallIntegerField(_("人口の国勢調査年"), null=True, blank=True)
+    population_source = models.CharField(_("人口の出典"), max_length=200, blank=True)
+
+    objects = MunicipalityManager()
+
+    class Meta:
+        verbose_name = _("市町村")
+        verbose_name_plural = _("市町村")
+        ordering = ("lg_code",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lg_code__regex=r"^[0-9]{6}$"),
+                name="%(app_label)s_%(class)s_lg_code_six_digits",
+                violation_error_message=_("地方公共団体コードは半角数字6桁で入力してください。"),
+            ),
+            models.UniqueConstraint(
+                fields=("area",),
+                condition=Q(is_central_city=True),
+                name="%(app_label)s_%(class)s_one_central_city_per_area",
+                violation_error_message=_("この圏域には既に連携中枢都市が登録されています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_central_city=False) | Q(area__isnull=False),
+                name="%(app_label)s_%(class)s_central_city_has_area",
+                violation_error_message=_("連携中枢都市には圏域を指定してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(population__isnull=True) | Q(population_census_year__isnull=False),
+                name="%(app_label)s_%(class)s_population_has_census_year",
+                violation_error_message=_("人口には国勢調査年を入力してください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.lg_code,)
+
+    def get_absolute_url(self):
+        return reverse("vision:municipality_detail", kwargs={"lg_code": self.lg_code})
+
+    def clean(self):
+        if self.population is not None and self.population_census_year is None:
+            raise ValidationError({"population_census_year": _("人口には国勢調査年を入力してください。")})
+        if self.is_central_city and self.area_id is None:
+            raise ValidationError({"area": _("連携中枢都市には圏域を指定してください。")})
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Plan(models.Model):
+    """A published plan whose goals are measured by indicators: a vision, a strategy, a priority list."""
+
+    class Kind(models.TextChoices):
+        VISION = "vision", _("連携中枢都市圏ビジョン")
+        STRATEGY = "strategy", _("総合戦略")
+        COMPREHENSIVE = "comprehensive", _("総合計画")
+
+    class ProgressScheme(models.TextChoices):
+        ACHIEVEMENT = "achievement", _("達成率と進捗（達成・順調・遅れ）")
+        GRADE_BAND = "grade_band", _("達成率による S/A/B/C 評価")
+        PERIOD_SHARE = "period_share", _("期間経過割合との比較による A/B/F/N 評価")
+
+    slug = models.SlugField(_("識別名"), unique=True)
+    area = models.ForeignKey(
+        MetroArea, verbose_name=_("連携中枢都市圏"), on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    short_title = models.CharField(_("略称"), max_length=60, blank=True)
+    start_fiscal_year = models.PositiveSmallIntegerField(
+        _("開始年度（西暦）"), validators=[MinValueValidator(1989), MaxValueValidator(2100)]
+    )
+    end_fiscal_year = models.PositiveSmallIntegerField(
+        _("終了年度（西暦）"), validators=[MinValueValidator(1989), MaxValueValidator(2100)]
+    )
+    level_names = models.JSONField(
+        _("階層の名称"),
+        default=list,
+        blank=True,
+        help_text=_('目標の階層ごとの名称を上から順に並べたリスト（例: ["基本目標", "施策", "具体的な取組"]）。'),
+    )
+    progress_scheme = models.CharField(
+        _("進捗の評価方法"), max_length=20, choices=ProgressScheme.choices, default=ProgressScheme.ACHIEVEMENT
+    )
+    description = models.TextField(_("概要"), blank=True)
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("計画")
+        verbose_name_plural = _("計画")
+        ordering = ("order", "start_fiscal_year")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_fiscal_year__gte=models.F("start_fiscal_year")),
+                name="%(app_label)s_%(class)s_period_in_order",
+                violation_error_message=_("終了年度は開始年度以降にしてください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("vision:plan_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_fiscal_year and self.end_fiscal_year and self.end_fiscal_year < self.start_fiscal_year:
+            raise ValidationError({"end_fiscal_year": _("終了年度は開始年度以降にしてください。")})
+
+    def contains_fiscal_year(self, fiscal_year):
+        return self.start_fiscal_year <= fiscal_year <= self.end_fiscal_year
+
+    def level_name(self, depth):
+        """The name this plan gives to goals at `depth` (0 is the top level)."""
+        if 0 <= depth < len(self.level_names):
+            return self.level_names[depth]
+        return ""
+
+
+class GoalQuerySet(models.QuerySet):
+    def for_tree(self, plan):
+        """All goals of a plan in document order, ready to be nested by `parent_id`."""
+        return self.filter(plan=plan).order_by("order", "pk")
+
+
+class GoalManager(models.Manager.from_queryset(GoalQuerySet)):
+    def get_by_natural_key(self, plan_slug, code):
+        return self.get(plan__slug=plan_slug, code=code)
+
+
+class Goal(models.Model):
+    """A node of a plan's goal tree: a basic goal, a policy, a measure, a pillar or an initiative."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="goals")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位の目標"),
+        on_delete=models.CASCADE,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    code = models.CharField(
+        _("コード"),
+        max_length=40,
+        help_text=_("計画内で一意の識別子（例: G1, G1-P2, G1-P2-M3）。"),
+    )
+    number = models.CharField(_("番号（表記どおり）"), max_length=20, blank=True, help_text=_("例: 基本目標１、(1)、①"))
+    title = models.CharField(_("名称"), max_length=300)
+    description = models.TextField(_("内容"), blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = GoalManager()
+
+    class Meta:
+        verbose_name = _("目標")
+        verbose_name_plural = _("目標")
+        ordering = ("plan", "order", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("plan", "code"),
+                name="%(app_label)s_%(class)s_unique_plan_code",
+                violation_error_message=_("この計画には同じコードの目標が既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["vision.plan"]
+
+    def get_absolute_url(self):
+        return reverse("vision:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
+
+    def clean(self):
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("上位の目標は同じ計画の目標を選んでください。")})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("目標を自分自身の下位に置くことはできません。")})
+            ancestor = ancestor.parent
+
+    def ancestors(self):
+        """The goals above this one, top first."""
+        chain = []
+        goal = self.parent
+        while goal is not None:
+            chain.append(goal)
+            goal = goal.parent
+        return list(reversed(chain))
+
+    @property
+    def depth(self):
+        return len(self.ancestors())
+
+    @property
+    def level_name(self):
+        return self.plan.level_name(self.depth)
+
+    def path(self):
+        """The names from the top of the tree down to this goal."""
+        return [str(goal) for goal in [*self.ancestors(), self]]
