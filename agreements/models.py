@@ -111,9 +111,9 @@ class PolicyArea(models.Model):
     vision_goals = models.ManyToManyField(
         Goal,
         verbose_name=_("ビジョンの対応する目標"),
+        through="VisionGoalLink",
         related_name="policy_areas",
         blank=True,
-        help_text=_("都市圏ビジョンで同じ政策分野にあたる目標。"),
     )
 
     objects = PolicyAreaManager()
@@ -419,3 +419,39 @@ class RoleAssignment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.agreement.get_absolute_url()}#role-{self.policy_area.code}"
+
+
+class VisionGoalLinkManager(models.Manager):
+    def get_by_natural_key(self, policy_area_code, plan_slug, goal_code):
+        return self.get(policy_area__code=policy_area_code, goal__plan__slug=plan_slug, goal__code=goal_code)
+
+
+class VisionGoalLink(models.Model):
+    """Says that a goal of a vision is the same policy area as one named in the agreements."""
+
+    policy_area = models.ForeignKey(
+        PolicyArea, verbose_name=_("政策分野"), on_delete=models.CASCADE, related_name="vision_links"
+    )
+    goal = models.ForeignKey(Goal, verbose_name=_("ビジョンの目標"), on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("注記"), max_length=200, blank=True, help_text=_("名称が異なる場合の対応の根拠など。"))
+
+    objects = VisionGoalLinkManager()
+
+    class Meta:
+        verbose_name = _("ビジョンとの対応")
+        verbose_name_plural = _("ビジョンとの対応")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("policy_area", "goal"),
+                name="%(app_label)s_%(class)s_unique_policy_area_goal",
+                violation_error_message=_("この政策分野とこの目標の対応は既に登録されています。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy_area} = {self.goal}"
+
+    def natural_key(self):
+        return (self.policy_area.code, *self.goal.natural_key())
+
+    natural_key.dependencies = ["agreements.policyarea", "vision.goal"]

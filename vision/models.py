@@ -288,6 +288,12 @@ class Goal(models.Model):
     )
     number = models.CharField(_("番号（表記どおり）"), max_length=20, blank=True, help_text=_("例: 基本目標１、(1)、①"))
     title = models.CharField(_("名称"), max_length=300)
+    level_label = models.CharField(
+        _("階層名"),
+        max_length=40,
+        blank=True,
+        help_text=_("計画の階層名と異なる呼び方をする目標のとき（例: リーディングプロジェクト）。"),
+    )
     description = models.TextField(_("内容"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
@@ -340,7 +346,7 @@ class Goal(models.Model):
 
     @property
     def level_name(self):
-        return self.plan.level_name(self.depth)
+        return self.level_label or self.plan.level_name(self.depth)
 
     def path(self):
         """The names from the top of the tree down to this goal."""
