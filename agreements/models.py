@@ -95,9 +95,7 @@ class PolicyArea(models.Model):
         unique=True,
         help_text=_("柱・グループ・番号からなる識別子（例: 1-2, 3-1-10）。取込みで使います。"),
     )
-    pillar = models.ForeignKey(
-        Pillar, verbose_name=_("柱"), on_delete=models.PROTECT, related_name="policy_areas"
-    )
+    pillar = models.ForeignKey(Pillar, verbose_name=_("柱"), on_delete=models.PROTECT, related_name="policy_areas")
     group = models.ForeignKey(
         PolicyAreaGroup,
         verbose_name=_("グループ"),
@@ -133,11 +131,11 @@ class PolicyArea(models.Model):
     def __str__(self):
         return f"({self.number}) {self.name}"
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("agreements:policy_area_detail", kwargs={"code": self.code})
+
+    def natural_key(self):
+        return (self.code,)
 
     def clean(self):
         if self.group_id and self.pillar_id and self.group.pillar_id != self.pillar_id:
@@ -157,9 +155,9 @@ class AgreementQuerySet(models.QuerySet):
             "articles",
             models.Prefetch(
                 "roles",
-                queryset=RoleAssignment.objects.select_related(
-                    "policy_area__pillar", "policy_area__group"
-                ).order_by("order"),
+                queryset=RoleAssignment.objects.select_related("policy_area__pillar", "policy_area__group").order_by(
+                    "order"
+                ),
             ),
         )
 
@@ -268,16 +266,20 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
-        label = f"{self.central_city}・{self.partner} {self.title}" if self.title else f"{self.central_city}・{self.partner}"
+        label = (
+            f"{self.central_city}・{self.partner} {self.title}"
+            if self.title
+            else f"{self.central_city}・{self.partner}"
+        )
         return f"{label}（第{self.version}版）" if self.version > 1 else label
+
+    def get_absolute_url(self):
+        return reverse("agreements:agreement_detail", kwargs={"pk": self.pk})
 
     def natural_key(self):
         return (self.central_city.lg_code, self.partner.lg_code, self.version)
 
     natural_key.dependencies = ["vision.municipality"]
-
-    def get_absolute_url(self):
-        return reverse("agreements:agreement_detail", kwargs={"pk": self.pk})
 
     def clean(self):
         errors = {}
@@ -285,9 +287,9 @@ class Agreement(models.Model):
         partner = self.partner if self.partner_id else None
         if central is not None:
             if not central.is_central_city:
-                errors["central_city"] = _("甲には連携中枢都市を指定してください（%(name)s は連携中枢都市ではありません）。") % {
-                    "name": central.name
-                }
+                errors["central_city"] = _(
+                    "甲には連携中枢都市を指定してください（%(name)s は連携中枢都市ではありません）。"
+                ) % {"name": central.name}
             elif self.area_id and central.area_id != self.area_id:
                 errors["central_city"] = _("甲には %(area)s の連携中枢都市を指定してください。") % {"area": self.area}
         if partner is not None:
@@ -384,9 +386,7 @@ class RoleAssignmentManager(models.Manager):
 class RoleAssignment(models.Model):
     """A row of an agreement's role table: the work in one policy area and what 甲 and 乙 each do."""
 
-    agreement = models.ForeignKey(
-        Agreement, verbose_name=_("連携協約"), on_delete=models.CASCADE, related_name="roles"
-    )
+    agreement = models.ForeignKey(Agreement, verbose_name=_("連携協約"), on_delete=models.CASCADE, related_name="roles")
     policy_area = models.ForeignKey(
         PolicyArea, verbose_name=_("政策分野"), on_delete=models.PROTECT, related_name="roles"
     )
@@ -412,13 +412,13 @@ class RoleAssignment(models.Model):
     def __str__(self):
         return f"{self.agreement} / {self.policy_area}"
 
+    def get_absolute_url(self):
+        return f"{self.agreement.get_absolute_url()}#role-{self.policy_area.code}"
+
     def natural_key(self):
         return (*self.agreement.natural_key(), self.policy_area.code)
 
     natural_key.dependencies = ["agreements.agreement", "agreements.policyarea"]
-
-    def get_absolute_url(self):
-        return f"{self.agreement.get_absolute_url()}#role-{self.policy_area.code}"
 
 
 class VisionGoalLinkManager(models.Manager):

@@ -51,9 +51,7 @@ class Indicator(models.Model):
         _("よい方向"), max_length=20, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
     )
     is_cumulative = models.BooleanField(_("累計"), default=False)
-    cumulative_since = models.CharField(
-        _("累計の起点"), max_length=100, blank=True, help_text=_("例: 平成11年度から")
-    )
+    cumulative_since = models.CharField(_("累計の起点"), max_length=100, blank=True, help_text=_("例: 平成11年度から"))
     source = models.CharField(_("出典"), max_length=300, blank=True)
     notes = models.TextField(_("注記"), blank=True, help_text=_("例: ※熊本労働局による平成26年平均の数値"))
     goals = models.ManyToManyField(
@@ -77,11 +75,11 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("kpi:indicator_detail", kwargs={"code": self.code})
+
+    def natural_key(self):
+        return (self.code,)
 
     def clean(self):
         if self.cumulative_since and not self.is_cumulative:

@@ -1,22 +1,20 @@
-"""
-URL configuration for kumamoto_portal project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "熊本連携中枢都市圏ポータル 管理"
+admin.site.site_title = "熊本連携中枢都市圏ポータル"
+admin.site.index_title = "データの管理"
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("admin/", admin.site.urls),
+    # The language is always in the URL, so a shared cache never mixes Japanese and English pages.
+    path("", RedirectView.as_view(url="/ja/", permanent=False)),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", include("vision.urls")),
+    path("", include("agreements.urls")),
+    prefix_default_language=True,
+)

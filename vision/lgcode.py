@@ -2,7 +2,7 @@
 
 import re
 
-_FORMAT = re.compile(r"^\d{6}$")
+_FORMAT = re.compile(r"^[0-9]{6}$")
 _WEIGHTS = (6, 5, 4, 3, 2)
 
 

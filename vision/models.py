@@ -38,18 +38,14 @@ class MetroArea(models.Model):
     cities_count = models.PositiveSmallIntegerField(_("構成市数"), null=True, blank=True)
     towns_count = models.PositiveSmallIntegerField(_("構成町数"), null=True, blank=True)
     villages_count = models.PositiveSmallIntegerField(_("構成村数"), null=True, blank=True)
-    composition_note = models.CharField(
-        _("構成の注記"), max_length=100, blank=True, help_text=_("例: 合併1市圏域")
-    )
+    composition_note = models.CharField(_("構成の注記"), max_length=100, blank=True, help_text=_("例: 合併1市圏域"))
     population = models.PositiveIntegerField(_("圏域人口"), null=True, blank=True)
     central_city_population = models.PositiveIntegerField(_("連携中枢都市人口"), null=True, blank=True)
     population_basis = models.CharField(
         _("人口の出典・時点"), max_length=200, blank=True, help_text=_("例: 平成22年国勢調査")
     )
     target_population = models.PositiveIntegerField(_("ビジョンの目標人口"), null=True, blank=True)
-    target_population_year = models.PositiveSmallIntegerField(
-        _("目標人口の年（西暦）"), null=True, blank=True
-    )
+    target_population_year = models.PositiveSmallIntegerField(_("目標人口の年（西暦）"), null=True, blank=True)
     future_image = models.TextField(_("目指すべき圏域の姿"), blank=True)
     source = models.CharField(_("出典"), max_length=300, blank=True)
 
@@ -70,11 +66,11 @@ class MetroArea(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("vision:area_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def municipality_count(self):
@@ -164,11 +160,11 @@ class Municipality(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("agreements:municipality_detail", kwargs={"lg_code": self.lg_code})
+
     def natural_key(self):
         return (self.lg_code,)
-
-    def get_absolute_url(self):
-        return reverse("vision:municipality_detail", kwargs={"lg_code": self.lg_code})
 
     def clean(self):
         if self.population is not None and self.population_census_year is None:
@@ -238,11 +234,11 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("vision:plan_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         if self.start_fiscal_year and self.end_fiscal_year and self.end_fiscal_year < self.start_fiscal_year:
@@ -314,13 +310,13 @@ class Goal(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}".strip()
 
+    def get_absolute_url(self):
+        return reverse("vision:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
+
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)
 
     natural_key.dependencies = ["vision.plan"]
-
-    def get_absolute_url(self):
-        return reverse("vision:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
 
     def clean(self):
         if self.parent_id and self.parent.plan_id != self.plan_id:

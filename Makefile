@@ -1,0 +1,46 @@
+# Everyday verbs. `make run` sets up and serves the portal on SQLite with the reference data;
+# `make test` sets up and runs the whole test suite (DATABASE_URL picks PostgreSQL when set).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup setup-dev run test test-fast lint bench messages
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev
+
+run: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin
+	@echo "ポータル: http://$(HOST)/ja/   管理画面: http://$(HOST)/admin/"
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST)
+
+test: setup-dev
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup-dev
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: setup-dev
+	$(PY) manage.py makemessages -l en --no-obsolete
+	$(PY) manage.py compilemessages -l en

@@ -1,0 +1,95 @@
+"""Reads of agreements that pages share, each with its joins inside so no view forgets them."""
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Q
+
+from vision.models import Municipality
+
+from .models import Agreement, Pillar, PolicyArea, RoleAssignment
+
+
+@dataclass
+class MatrixRow:
+    municipality: Municipality
+    agreement: Agreement | None
+    cells: list  # RoleAssignment or None, one per policy area column
+
+    @property
+    def count(self):
+        return sum(cell is not None for cell in self.cells)
+
+
+@dataclass
+class Matrix:
+    policy_areas: list
+    rows: list
+    column_counts: list
+
+    @property
+    def pillar_spans(self):
+        """(pillar, number of columns) in column order, for the header row above the policy areas."""
+        return [(pillar, len(list(areas))) for pillar, areas in groupby(self.policy_areas, key=lambda a: a.pillar)]
+
+
+def partnership_matrix(area) -> Matrix:
+    """Partners × policy areas of one area, each cell the role row of the partner's agreement in force."""
+    policy_areas = list(PolicyArea.objects.in_document_order())
+    partners = list(area.members.filter(is_central_city=False).order_by("joined_on", "lg_code"))
+    roles_by_partner = {}
+    agreements = {}
+    for role in RoleAssignment.objects.filter(
+        agreement__area=area, agreement__status=Agreement.Status.IN_FORCE
+    ).select_related("agreement", "policy_area"):
+        roles_by_partner.setdefault(role.agreement.partner_id, {})[role.policy_area_id] = role
+        agreements[role.agreement.partner_id] = role.agreement
+    for agreement in Agreement.objects.in_force().filter(area=area, partner__in=partners):
+        agreements.setdefault(agreement.partner_id, agreement)
+    rows = []
+    for partner in partners:
+        roles = roles_by_partner.get(partner.pk, {})
+        rows.append(MatrixRow(partner, agreements.get(partner.pk), [roles.get(pa.pk) for pa in policy_areas]))
+    column_counts = [sum(row.cells[i] is not None for row in rows) for i in range(len(policy_areas))]
+    return Matrix(policy_areas, rows, column_counts)
+
+
+def role_tables(agreement):
+    """The agreement's role rows grouped as the signed document lays them out: pillar → group → rows."""
+    tables = []
+    roles = list(agreement.roles.all())
+    for pillar in Pillar.objects.all():
+        pillar_roles = [role for role in roles if role.policy_area.pillar_id == pillar.pk]
+        groups = []
+        for group, group_roles in groupby(pillar_roles, key=lambda role: role.policy_area.group):
+            groups.append((group, list(group_roles)))
+        tables.append((pillar, groups))
+    return tables
+
+
+def agreements_for_municipality(municipality):
+    """Every version of every agreement the municipality is a party to (as 甲 or 乙), newest version first per pair."""
+    return (
+        Agreement.objects.with_parties()
+        .filter(Q(partner=municipality) | Q(central_city=municipality))
+        .order_by("partner__joined_on", "partner__lg_code", "-version")
+    )
+
+
+def policy_areas_for_partner(municipality):
+    """The policy areas of the partner's agreement in force, grouped by pillar."""
+    roles = (
+        RoleAssignment.objects.filter(agreement__partner=municipality, agreement__status=Agreement.Status.IN_FORCE)
+        .select_related("policy_area__pillar", "policy_area__group", "agreement")
+        .order_by("order")
+    )
+    return [(pillar, list(rows)) for pillar, rows in groupby(roles, key=lambda role: role.policy_area.pillar)]
+
+
+def partners_for_policy_area(policy_area):
+    """The role rows of every agreement in force that names this policy area, partner by partner."""
+    return (
+        policy_area.roles.filter(agreement__status=Agreement.Status.IN_FORCE)
+        .select_related("agreement__partner", "agreement__central_city")
+        .order_by("agreement__partner__joined_on", "agreement__partner__lg_code")
+    )

@@ -1,0 +1,105 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from agreements.models import Agreement
+from agreements.services import start_amendment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def arao(reference_data):
+    return Agreement.objects.get(partner__lg_code="432041")
+
+
+def ja(name, **kwargs):
+    with translation.override("ja"):
+        return reverse(name, kwargs=kwargs)
+
+
+def test_public_pages_open_without_setting_a_cookie(client, arao, django_assert_max_num_queries):
+    pages = [
+        ja("vision:home"),
+        ja("vision:area_list"),
+        ja("agreements:municipality_detail", lg_code="432041"),
+        ja("agreements:municipality_detail", lg_code="431001"),
+        ja("agreements:agreement_detail", pk=arao.pk),
+        ja("agreements:matrix"),
+        ja("agreements:policy_area_detail", code="3-1-10"),
+    ]
+    for url in pages:
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert 'lang="ja"' in response.content.decode()
+
+
+def test_root_redirects_to_the_japanese_site(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/ja/"
+
+
+def test_english_page_is_english_and_links_back_to_japanese(client, arao):
+    response = client.get(f"/en/agreements/{arao.pk}/")
+    body = response.content.decode()
+    assert 'lang="en"' in body
+    assert f'href="/ja/agreements/{arao.pk}/"' in body
+
+
+def test_agreement_page_shows_articles_schedules_and_checklist(client, arao):
+    body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
+    assert "<strong>第1条</strong>" in body and "（目的）" in body
+    assert body.count('<tr id="role-') == 26
+    assert "すべての必須記載事項を満たしています。" in body
+    assert "令和7年3月27日" in body
+
+
+def test_matrix_counts_each_row_and_column(client, arao):
+    response = client.get(ja("agreements:matrix"))
+    matrix = response.context["matrix"]
+    assert len(matrix.policy_areas) == 26
+    assert len(matrix.rows) == 23
+    arao_row = next(row for row in matrix.rows if row.municipality.name == "荒尾市")
+    assert arao_row.count == 26
+    assert sum(row.count for row in matrix.rows) == 26
+    assert matrix.column_counts == [1] * 26
+    assert f'href="/ja/agreements/{arao.pk}/#role-3-1-10"' in response.content.decode()
+
+
+def test_matrix_query_count_does_not_grow_with_agreements(client, arao, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements.services import copy_agreement
+    from vision.models import Municipality
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(ja("agreements:matrix"))
+    for name in ("南関町", "長洲町", "和水町"):
+        draft = copy_agreement(arao, Municipality.objects.get(name=name))
+        Agreement.objects.filter(pk=draft.pk).update(status="in_force", signed_on="2025-03-27")
+    with django_assert_num_queries(len(captured.captured_queries)):
+        response = client.get(ja("agreements:matrix"))
+    assert sum(row.count for row in response.context["matrix"].rows) == 26 * 4
+
+
+def test_policy_area_page_answers_which_partners_work_on_it(client, arao):
+    body = client.get(ja("agreements:policy_area_detail", code="3-1-10")).content.decode()
+    assert "観光の振興" in body
+    assert "荒尾市" in body
+
+
+def test_compare_page_shows_the_difference_between_versions(client, arao):
+    draft = start_amendment(arao)
+    role = draft.roles.get(policy_area__code="3-1-10")
+    role.partner_role = "甲と連携して国内外からの観光客の誘致に取り組む。"
+    role.save()
+    response = client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 2})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<ins class="diff-insert">国内外からの</ins>' in body
+    assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 9}).status_code == 404
+    assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": "x"}).status_code == 404

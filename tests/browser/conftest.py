@@ -1,0 +1,121 @@
+"""Headless Chromium (Debian's package) driven by Playwright against pytest-django's live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOT_DIR = Path(
+    os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "artifacts" / "screenshots")
+)
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures are still
+# synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but static files come through WhiteNoise as in production.
+
+    pytest-django serves /static/ with the finders, which know nothing of the hashed, compressed names
+    that the manifest storage writes; passing requests straight to the WSGI app lets WhiteNoise serve them.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_reference_data(transactional_db):
+    call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a path of the live server in a fresh context of the given width; returns the page."""
+    contexts = []
+
+    def _open(path, *, width=1280, height=900, locale="ja-JP"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        contexts.append(context)
+        page = context.new_page()
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.ok, f"{path}: HTTP {response.status}"
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def save_screenshot(page, name):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+_WIDE_ELEMENTS_JS = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.getBoundingClientRect().right <= width + 1) continue;
+    let parent = el.parentElement, clipped = false;
+    for (; parent; parent = parent.parentElement) {
+      if (getComputedStyle(parent).overflowX !== 'visible') { clipped = true; break; }
+    }
+    if (!clipped) found.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+  }
+  return found.slice(0, 5);
+}"""
+
+
+def assert_no_horizontal_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px: {page.evaluate(_WIDE_ELEMENTS_JS)}"
+
+
+def assert_no_axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    violations = results.response["violations"]
+    assert not violations, results.generate_report()

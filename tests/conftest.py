@@ -1,0 +1,17 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Collect static files once, so pages get the same hashed, compressed URLs as in production."""
+    from django.conf import settings
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The project's real reference data, loaded the way `make run` loads it."""
+    call_command("load_reference_data", verbosity=0)
