@@ -42,5 +42,5 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 
 messages: setup-dev
-	$(PY) manage.py makemessages -l en --no-obsolete
-	$(PY) manage.py compilemessages -l en
+	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-wrap -i ".venv/*" -i "staticfiles/*" -i "tests/*" -i "artifacts/*"
+	DEBUG=true $(PY) manage.py compilemessages -l en -i .venv

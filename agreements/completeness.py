@@ -9,6 +9,8 @@ C 圏域マネジメント能力の強化.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop  # marks labels for translation; they stay plain text
+
 
 @dataclass(frozen=True)
 class AgreementOutline:
@@ -30,14 +32,14 @@ class CheckItem:
 
 
 PILLAR_LABELS = {
-    1: "圏域全体の経済成長のけん引に係る取組がある",
-    2: "高次の都市機能の集積・強化に係る取組がある",
-    3: "圏域全体の生活関連機能サービスの向上に係る取組がある",
+    1: gettext_noop("圏域全体の経済成長のけん引に係る取組がある"),
+    2: gettext_noop("高次の都市機能の集積・強化に係る取組がある"),
+    3: gettext_noop("圏域全体の生活関連機能サービスの向上に係る取組がある"),
 }
 PILLAR3_GROUP_LABELS = {
-    1: "生活機能の強化に係る政策分野が1以上ある",
-    2: "結び付きやネットワークの強化に係る政策分野が1以上ある",
-    3: "圏域マネジメント能力の強化に係る政策分野が1以上ある",
+    1: gettext_noop("生活機能の強化に係る政策分野が1以上ある"),
+    2: gettext_noop("結び付きやネットワークの強化に係る政策分野が1以上ある"),
+    3: gettext_noop("圏域マネジメント能力の強化に係る政策分野が1以上ある"),
 }
 
 
@@ -45,10 +47,12 @@ def check_agreement(outline: AgreementOutline) -> list[CheckItem]:
     """Return the scheme's checklist for one agreement, each item passed or not."""
     items = [
         CheckItem(
-            "names", "連携中枢都市と連携市町村の名称がある", bool(outline.central_city_name and outline.partner_name)
+            "names",
+            gettext_noop("連携中枢都市と連携市町村の名称がある"),
+            bool(outline.central_city_name and outline.partner_name),
         ),
-        CheckItem("purpose", "目的の規定がある", outline.has_purpose),
-        CheckItem("basic_policy", "基本方針の規定がある", outline.has_basic_policy),
+        CheckItem("purpose", gettext_noop("目的の規定がある"), outline.has_purpose),
+        CheckItem("basic_policy", gettext_noop("基本方針の規定がある"), outline.has_basic_policy),
     ]
     items += [
         CheckItem(f"pillar_{number}", label, number in outline.pillar_numbers)

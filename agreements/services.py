@@ -42,7 +42,10 @@ def copy_agreement(source: Agreement, partner) -> Agreement:
     old_name, new_name = source.partner.name, partner.name
     if Agreement.objects.filter(central_city=source.central_city, partner=partner).exists():
         raise ValidationError(
-            _("%(partner)s との連携協約は既に登録されています。変更する場合は「変更案を作成」を使ってください。")
+            _(
+                "%(partner)s との連携協約は既に登録されています。"
+                "変更する場合は、その連携協約を選んで「変更案（次の版）を作成」を実行してください。"
+            )
             % {"partner": partner}
         )
     draft = Agreement(

@@ -16,5 +16,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("vision.urls")),
     path("", include("agreements.urls")),
+    path("", include("kpi.urls")),
     prefix_default_language=True,
 )

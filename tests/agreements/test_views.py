@@ -47,6 +47,8 @@ def test_english_page_is_english_and_links_back_to_japanese(client, arao):
     body = response.content.decode()
     assert 'lang="en"' in body
     assert f'href="/ja/agreements/{arao.pk}/"' in body
+    assert "Schedule 1" in body and "Role of Party B" in body
+    assert "States the purpose" in body
 
 
 def test_agreement_page_shows_articles_schedules_and_checklist(client, arao):

@@ -1,0 +1,28 @@
+import sys
+
+from django.core.management.base import BaseCommand
+
+from kpi import opendata
+from kpi.selectors import open_data_rows
+
+
+class Command(BaseCommand):
+    """Write every series value as the long open-data table to standard output (or a file)."""
+
+    help = "系列の値をオープンデータ形式（1行1値）で標準出力に書き出します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--encoding", choices=["utf-8-sig", "cp932"], default="utf-8-sig", help="CSV の文字コード")
+        parser.add_argument("--output", "-o", help="書き出すファイル（省略時は標準出力）")
+
+    def handle(self, *args, format, encoding, output, **options):
+        rows = open_data_rows()
+        data = opendata.to_csv(rows, encoding=encoding) if format == "csv" else opendata.to_json(rows)
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(data)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()

@@ -1,0 +1,75 @@
+"""The open-data table of series values: its columns, and its CSV and JSON renderings."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+# (column, meaning) — the column dictionary published beside the data.
+COLUMNS = [
+    ("plan_id", "計画の識別名"),
+    ("plan", "計画の名称"),
+    ("goal_path", "指標が属する目標（上位から「 > 」で連結。再掲の場合は元の掲載先）"),
+    ("indicator_id", "指標コード（取込み・書出しで使う識別子）"),
+    ("indicator", "指標名"),
+    ("unit", "単位（資料の表記どおり。例: 十億円）"),
+    ("fiscal_year", "値が掲載されている年度（西暦。4月〜翌3月）"),
+    ("kind", "種別: baseline（基準値）/ target（目標値）/ actual（実績値）"),
+    ("value", "値（数値。値がない場合は空欄）"),
+    ("comparator", "目標値の比較: gte（以上）/ lte（以下）/ 空欄"),
+    ("measured_year", "値が示す年（西暦）。掲載年度と異なる場合のみ（例: H27の列の 2,325（H24） → 2012）"),
+    ("provisional", "概算値なら true、確定値なら false"),
+    ("missing_reason", "値がない理由（例: 地震によりアンケート未実施）"),
+    ("printed", "出典資料でのセルの表記"),
+    ("note", "注記"),
+]
+FIELDNAMES = [name for name, _meaning in COLUMNS]
+LICENCE = (
+    "このデータは出典資料（熊本市・熊本連携中枢都市圏の公表資料）に基づきます。出典を明記の上、自由に利用できます。"
+)
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain_number(value):
+    """A Decimal as a plain number string: 2496, 0.56, -1394 — no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    normalised = value.normalize() if isinstance(value, Decimal) else Decimal(value).normalize()
+    return format(normalised, "f")
+
+
+def neutralise(text):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_PREFIXES) else text
+
+
+def _cell(name, value):
+    if name == "value":
+        return plain_number(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return neutralise(value) if isinstance(value, str) else value
+
+
+def to_csv(rows, *, encoding="utf-8-sig"):
+    """CSV bytes: UTF-8 with a BOM (Excel opens it) by default, or cp932 for older Excel."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=FIELDNAMES, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: _cell(name, row[name]) for name in FIELDNAMES})
+    return buffer.getvalue().encode(encoding, errors="strict")
+
+
+def to_json(rows):
+    """JSON bytes: a list of objects with numbers as JSON numbers and missing values as null."""
+    records = []
+    for row in rows:
+        record = dict(row)
+        value = record["value"]
+        record["value"] = None if value is None else json.loads(plain_number(value))
+        records.append(record)
+    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
