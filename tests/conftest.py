@@ -1,5 +1,13 @@
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# Explore freely on a developer's machine; in CI, the same examples every run so a red build is reproducible.
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=300)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session", autouse=True)

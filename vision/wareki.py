@@ -6,9 +6,10 @@ Rules:
 - An era year is not capped at the era's end: documents written before 2019 count 平成 on into years that
   never happened (平成33年 = 2021, 平成52年 = 2040, 平成72年 = 2060), and those are read as written.
 - A fiscal year (年度) runs from 1 April to 31 March and is named after the year it starts in.
-- A year in which the era changed has two names. For labels this module uses the era in force on the
-  year's first day (1 January, or 1 April for a fiscal year): 2019 → H31(2019), as the committee tables
-  write it; `fiscal_year_names` gives every name a fiscal year goes by (FY2019: 平成31年度 and 令和元年度).
+- A year in which the era changed has two names; a fiscal year has two only when the new era began in
+  the calendar year the fiscal year started (FY2019 is 平成31年度 and 令和元年度; FY1988 is only 昭和63年度).
+  For labels this module uses the era in force on the year's first day (1 January, or 1 April for a
+  fiscal year): 2019 → H31(2019), as the committee tables write it; `fiscal_year_names` gives every name.
 """
 
 import re
@@ -138,5 +139,6 @@ def year_name(year: int, *, fiscal: bool = False) -> str:
 def fiscal_year_names(fiscal_year: int) -> list[str]:
     """Every name a fiscal year goes by: 2019 → ['平成31年度', '令和元年度']."""
     first, last = fiscal_year_bounds(fiscal_year)
-    eras = [era_on(first)] + [candidate for candidate in ERAS if first < candidate.start <= last]
+    # An era that starts between January and March names only the next fiscal year (FY1988 stayed 昭和63年度).
+    eras = [era_on(first)] + [c for c in ERAS if first < c.start <= last and c.start.year == fiscal_year]
     return [f"{e.name}{_year_text(e.era_year(fiscal_year))}年度" for e in eras]

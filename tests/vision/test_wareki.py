@@ -51,6 +51,8 @@ def test_fiscal_years_run_april_to_march():
 def test_fiscal_2019_has_two_names():
     assert wareki.fiscal_year_names(2019) == ["平成31年度", "令和元年度"]
     assert wareki.fiscal_year_names(2020) == ["令和2年度"]
+    assert wareki.fiscal_year_names(1988) == ["昭和63年度"]
+    assert wareki.fiscal_year_names(1989) == ["平成元年度"]
 
 
 def test_labels():
