@@ -187,6 +187,8 @@ class Observation(models.Model):
         _("資料での表記"), max_length=100, blank=True, help_text=_("出典資料のセルの表記どおり（例: 2,325（H24））。")
     )
     note = models.TextField(_("注記"), blank=True)
+    # Empty for rows loaded from the reference data, which carry their source's date instead.
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True, null=True)
 
     objects = ObservationManager()
 

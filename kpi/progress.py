@@ -36,6 +36,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop  # marks words for translation; they stay plain text
+
 HIGHER = "higher"
 LOWER = "lower"
 KEEP_ABOVE = "keep_above"
@@ -51,11 +53,11 @@ NOT_MEASURED = "not_measured"
 UNJUDGEABLE = "unjudgeable"
 
 STATUS_WORDS = {
-    MET: "達成",
-    ON_TRACK: "順調",
-    BEHIND: "遅れ",
-    NOT_MEASURED: "未測定",
-    UNJUDGEABLE: "判定不能",
+    MET: gettext_noop("達成"),
+    ON_TRACK: gettext_noop("順調"),
+    BEHIND: gettext_noop("遅れ"),
+    NOT_MEASURED: gettext_noop("未測定"),
+    UNJUDGEABLE: gettext_noop("判定不能"),
 }
 # Shapes as well as colours, so the status reads without colour vision.
 STATUS_ICONS = {MET: "◎", ON_TRACK: "○", BEHIND: "△", NOT_MEASURED: "－", UNJUDGEABLE: "？"}
@@ -65,18 +67,22 @@ SCHEME_GRADE_BAND = "grade_band"
 SCHEME_PERIOD_SHARE = "period_share"
 
 FORMULAS = {
-    HIGHER: "達成率 =（実績値 − 基準値）÷（目標値 − 基準値）",
-    LOWER: "達成率 =（基準値 − 実績値）÷（基準値 − 目標値）",
-    KEEP_ABOVE: "達成率 = 実績値 ÷ 目標値（目標値以上を維持）",
-    KEEP_BELOW: "達成率 = 目標値 ÷ 実績値（目標値以下を維持）",
+    HIGHER: gettext_noop("達成率 =（実績値 − 基準値）÷（目標値 − 基準値）"),
+    LOWER: gettext_noop("達成率 =（基準値 − 実績値）÷（基準値 − 目標値）"),
+    KEEP_ABOVE: gettext_noop("達成率 = 実績値 ÷ 目標値（目標値以上を維持）"),
+    KEEP_BELOW: gettext_noop("達成率 = 目標値 ÷ 実績値（目標値以下を維持）"),
 }
 SCHEME_RULES = {
-    SCHEME_ACHIEVEMENT: "最終目標に届けば「達成」、"
-    "その年度の目標値（ない年度は基準値から最終目標への直線）に届けば「順調」、届かなければ「遅れ」。"
-    "実績がなければ「未測定」、基準値がない・基準値と目標値が同じなどの場合は「判定不能」。",
-    SCHEME_GRADE_BAND: "S: 達成率100%以上、A: 80%以上、B: 50%以上、C: 50%未満、−: 判定不能・未測定。",
-    SCHEME_PERIOD_SHARE: "A: 最終目標を達成、B: 達成率が期間経過割合以上、F: 期間経過割合未満、N: 判定不能・未測定。"
-    "期間経過割合 =（評価年度 − 基準年度）÷（目標年度 − 基準年度）。",
+    SCHEME_ACHIEVEMENT: gettext_noop(
+        "最終目標に届けば「達成」、"
+        "その年度の目標値（ない年度は基準値から最終目標への直線）に届けば「順調」、届かなければ「遅れ」。"
+        "実績がなければ「未測定」、基準値がない・基準値と目標値が同じなどの場合は「判定不能」。"
+    ),
+    SCHEME_GRADE_BAND: gettext_noop("S: 達成率100%以上、A: 80%以上、B: 50%以上、C: 50%未満、−: 判定不能・未測定。"),
+    SCHEME_PERIOD_SHARE: gettext_noop(
+        "A: 最終目標を達成、B: 達成率が期間経過割合以上、F: 期間経過割合未満、N: 判定不能・未測定。"
+        "期間経過割合 =（評価年度 − 基準年度）÷（目標年度 − 基準年度）。"
+    ),
 }
 
 HUNDRED = Decimal(100)
@@ -129,6 +135,7 @@ class Judgement:
     actual: Value | None = None
     compared_with: Decimal | None = None
     compared_with_kind: str = ""  # "final", "year_target" or "line"
+    compared_comparator: str = ""  # 以上/以下 of the target compared with
     reason: str = ""
     grade: str = ""
     scheme: str = SCHEME_ACHIEVEMENT
@@ -214,17 +221,17 @@ def _line_point(series, fiscal_year):
 def _unjudgeable_reason(series, direction):
     final = series.final_target
     if final is None:
-        return "目標値がありません"
+        return gettext_noop("目標値がありません")
     if direction in (KEEP_ABOVE, KEEP_BELOW):
         return ""
     if series.baseline is None or series.baseline.value is None:
-        return "基準値がありません"
+        return gettext_noop("基準値がありません")
     if series.baseline.value == final.value:
-        return "基準値と目標値が同じです"
+        return gettext_noop("基準値と目標値が同じです")
     if direction == HIGHER and final.value < series.baseline.value:
-        return "目標値が基準値を下回っており、高いほどよい指標として判定できません"
+        return gettext_noop("目標値が基準値を下回っており、高いほどよい指標として判定できません")
     if direction == LOWER and final.value > series.baseline.value:
-        return "目標値が基準値を上回っており、低いほどよい指標として判定できません"
+        return gettext_noop("目標値が基準値を上回っており、低いほどよい指標として判定できません")
     return ""
 
 
@@ -270,7 +277,12 @@ def judge(series: Series, fiscal_year: int | None = None, scheme: str = SCHEME_A
     def result(status, **kwargs):
         rate = kwargs.get("rate")
         elapsed = None
-        if series.baseline_year is not None and series.final_year and series.final_year != series.baseline_year:
+        if (
+            fiscal_year is not None
+            and series.baseline_year is not None
+            and series.final_year
+            and series.final_year != series.baseline_year
+        ):
             elapsed = Decimal(fiscal_year - series.baseline_year) / Decimal(series.final_year - series.baseline_year)
         return Judgement(
             status=status,
@@ -299,15 +311,31 @@ def judge(series: Series, fiscal_year: int | None = None, scheme: str = SCHEME_A
         rate = achievement_rate(actual.value, baseline, target.value, direction)
         met = _meets(actual.value, target.value, direction, target.comparator)
         kind = "year_target" if target is year_target else "final"
-        return result(MET if met else BEHIND, rate=rate, compared_with=target.value, compared_with_kind=kind)
+        return result(
+            MET if met else BEHIND,
+            rate=rate,
+            compared_with=target.value,
+            compared_with_kind=kind,
+            compared_comparator=target.comparator,
+        )
 
     if _meets(actual.value, final.value, direction, final.comparator):
-        return result(MET, rate=rate, compared_with=final.value, compared_with_kind="final")
+        return result(
+            MET, rate=rate, compared_with=final.value, compared_with_kind="final", compared_comparator=final.comparator
+        )
     if year_target is not None and year_target.value is not None:
-        point, kind = year_target.value, "year_target"
+        point, kind, comparator = year_target.value, "year_target", year_target.comparator
     else:
-        point, kind = _line_point(series, fiscal_year), "line"
+        point, kind, comparator = _line_point(series, fiscal_year), "line", ""
     if point is None:
-        return result(UNJUDGEABLE, rate=rate, reason="その年度の目標値も、基準値から目標値への直線もありません")
+        return result(
+            UNJUDGEABLE, rate=rate, reason=gettext_noop("その年度の目標値も、基準値から目標値への直線もありません")
+        )
     on_track = _meets(actual.value, point, direction, "")
-    return result(ON_TRACK if on_track else BEHIND, rate=rate, compared_with=point, compared_with_kind=kind)
+    return result(
+        ON_TRACK if on_track else BEHIND,
+        rate=rate,
+        compared_with=point,
+        compared_with_kind=kind,
+        compared_comparator=comparator,
+    )

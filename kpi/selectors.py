@@ -1,5 +1,7 @@
 """Reads of indicators and their series that pages, exports and the progress judgement share."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch
 
 from vision.models import Goal
@@ -104,4 +106,124 @@ def open_data_rows(indicators=None):
                     "note": observation.note,
                 }
             )
+    return rows
+
+
+@dataclass
+class KpiRow:
+    """An indicator as a list shows it: where it is placed, its latest figures and its judgement."""
+
+    indicator: Indicator
+    placement: IndicatorPlacement | None
+    judgement: progress.Judgement
+
+    @property
+    def latest_actual(self):
+        year = self.judgement.fiscal_year
+        return next(
+            (
+                o
+                for o in self.indicator.observations.all()
+                if o.kind == Observation.Kind.ACTUAL and o.fiscal_year == year
+            ),
+            None,
+        )
+
+    @property
+    def final_target(self):
+        targets = [o for o in self.indicator.observations.all() if o.kind == Observation.Kind.TARGET]
+        return max(targets, key=lambda o: o.fiscal_year, default=None)
+
+    @property
+    def is_restated(self):
+        return bool(self.placement and self.placement.is_restated)
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    depth: int
+    level_name: str
+    kpis: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+
+    def all_kpis(self):
+        yield from self.kpis
+        for child in self.children:
+            yield from child.all_kpis()
+
+
+def _with_series(queryset):
+    return queryset.select_related("plan").prefetch_related(
+        Prefetch(
+            "observations",
+            queryset=Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions"),
+        )
+    )
+
+
+def plan_tree(plan, *, root=None):
+    """The plan's goal tree with each goal's KPIs judged, in four queries whatever the number of indicators.
+
+    `root` limits the tree to one goal and its descendants.
+    """
+    goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
+    placements = list(
+        IndicatorPlacement.objects.filter(goal__plan=plan)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("indicator", queryset=_with_series(Indicator.objects.all())))
+    )
+    judged = {}
+    for placement in placements:
+        indicator = placement.indicator
+        indicator.plan = plan
+        if indicator.pk not in judged:
+            judged[indicator.pk] = progress.judge(series_for(indicator), scheme=plan.progress_scheme)
+    nodes = {}
+    roots = []
+    by_id = {goal.pk: goal for goal in goals}
+    for goal in goals:
+        depth, parent = 0, by_id.get(goal.parent_id)
+        while parent is not None:
+            depth, parent = depth + 1, by_id.get(parent.parent_id)
+        nodes[goal.pk] = GoalNode(goal, depth, goal.level_label or plan.level_name(depth))
+    for goal in goals:
+        node = nodes[goal.pk]
+        if goal.parent_id in nodes:
+            nodes[goal.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    for placement in placements:
+        nodes[placement.goal_id].kpis.append(KpiRow(placement.indicator, placement, judged[placement.indicator_id]))
+    if root is not None:
+        return [nodes[root.pk]]
+    return roots
+
+
+def status_counts(rows):
+    """How many indicators are in each status (each indicator once, however often it is placed)."""
+    counts = {status: 0 for status in progress.STATUS_WORDS}
+    seen = set()
+    for row in rows:
+        if row.indicator.pk in seen:
+            continue
+        seen.add(row.indicator.pk)
+        counts[row.judgement.status] += 1
+    return counts
+
+
+def indicator_rows(indicators):
+    """Judged rows for a queryset of indicators, each with its original placement."""
+    indicators = _with_series(indicators).prefetch_related(
+        Prefetch(
+            "placements",
+            queryset=IndicatorPlacement.objects.filter(is_restated=False).select_related("goal"),
+            to_attr="original_placements",
+        )
+    )
+    rows = []
+    for indicator in indicators:
+        placement = indicator.original_placements[0] if indicator.original_placements else None
+        judgement = progress.judge(series_for(indicator), scheme=indicator.plan.progress_scheme)
+        rows.append(KpiRow(indicator, placement, judgement))
     return rows

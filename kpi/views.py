@@ -1,26 +1,237 @@
-from django.http import HttpResponse
-from django.views.decorators.cache import cache_control
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.generic import DetailView, TemplateView
 
-from . import opendata
-from .selectors import open_data_rows
+from agreements.models import Pillar, PolicyArea
+from vision.models import Goal, Municipality, Plan
+from vision.selectors import member_summary, primary_area
+
+from . import charts, opendata, presentation, progress, selectors
+from .models import Indicator, Observation
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "csv-sjis": "text/csv; charset=shift_jis",
     "json": "application/json",
 }
+SEARCH_LIMIT = 30
 
 
-@cache_control(public=True, max_age=600)
-def observations_download(request, format):
-    """The whole series table as open data: CSV (UTF-8 with BOM, or Shift_JIS) or JSON."""
-    rows = open_data_rows()
+def _download(rows, format, basename):
     if format == "json":
-        data, filename = opendata.to_json(rows), "observations.json"
+        data, filename = opendata.to_json(rows), f"{basename}.json"
     elif format == "csv-sjis":
-        data, filename = opendata.to_csv(rows, encoding="cp932"), "observations-sjis.csv"
+        data, filename = opendata.to_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
     else:
-        data, filename = opendata.to_csv(rows), "observations.csv"
+        data, filename = opendata.to_csv(rows), f"{basename}.csv"
     response = HttpResponse(data, content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def observations_download(request, format):
+    """The whole series table as open data: CSV (UTF-8 with BOM, or Shift_JIS) or JSON."""
+    return _download(selectors.open_data_rows(), format, "observations")
+
+
+def indicator_download(request, code, format):
+    """One indicator's series in the open-data layout."""
+    indicators = Indicator.objects.filter(code=code)
+    if not indicators.exists():
+        raise Http404
+    return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
+
+
+class HomeView(TemplateView):
+    """The area at a glance: its future image, members, pillars, plans and how their KPIs stand."""
+
+    template_name = "kpi/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = primary_area()
+        plans = list(Plan.objects.filter(area=area).order_by("order"))
+        rows = selectors.indicator_rows(Indicator.objects.filter(plan__in=plans))
+        by_plan = {plan.pk: [] for plan in plans}
+        for row in rows:
+            by_plan[row.indicator.plan_id].append(row)
+        context.update(
+            area=area,
+            summary=member_summary(area),
+            pillars=Pillar.objects.all(),
+            plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
+            statuses=progress.STATUS_WORDS,
+            last_updated=Observation.objects.aggregate(latest=Max("updated_at"))["latest"],
+        )
+        return context
+
+
+def _filter_tree(nodes, status, pillar):
+    """Keep only KPI rows in `status`, and only the subtree of the top-level goal `pillar`; drop empty goals."""
+    kept = []
+    for node in nodes:
+        if pillar and node.depth == 0 and node.goal.code != pillar:
+            continue
+        node.kpis = [row for row in node.kpis if not status or row.judgement.status == status]
+        node.children = _filter_tree(node.children, status, None)
+        if not status or node.kpis or node.children:
+            kept.append(node)
+    return kept
+
+
+class PlanDetailView(DetailView):
+    """A plan's goal tree with each KPI's latest figures and status; filters by status and top-level goal."""
+
+    template_name = "kpi/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return Plan.objects.select_related("area")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tree = selectors.plan_tree(self.object)
+        status = self.request.GET.get("status", "")
+        pillar = self.request.GET.get("goal", "")
+        status = status if status in progress.STATUS_WORDS else ""
+        top_goals = [(node.goal.code, str(node.goal)) for node in tree]
+        all_rows = [row for node in tree for row in node.all_kpis()]
+        context.update(
+            tree=_filter_tree(tree, status, pillar),
+            top_goals=top_goals,
+            statuses=progress.STATUS_WORDS,
+            selected_status=status,
+            selected_goal=pillar,
+            counts=selectors.status_counts(all_rows),
+            scheme_rule=progress.SCHEME_RULES[self.object.progress_scheme],
+        )
+        return context
+
+
+class GoalDetailView(TemplateView):
+    template_name = "kpi/goal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goal = get_object_or_404(
+            Goal.objects.select_related("plan", "parent"), plan__slug=kwargs["plan_slug"], code=kwargs["code"]
+        )
+        tree = selectors.plan_tree(goal.plan, root=goal)
+        context.update(
+            goal=goal,
+            plan=goal.plan,
+            ancestors=goal.ancestors(),
+            tree=tree,
+            counts=selectors.status_counts(list(tree[0].all_kpis())),
+            statuses=progress.STATUS_WORDS,
+            scheme_rule=progress.SCHEME_RULES[goal.plan.progress_scheme],
+        )
+        return context
+
+
+def _series_table(indicator):
+    """Rows of (fiscal year, baseline, target, actual) for the accessible table under the chart."""
+    by_year = {}
+    for observation in indicator.observations.all():
+        by_year.setdefault(observation.fiscal_year, {})[observation.kind] = observation
+    return [
+        (
+            year,
+            presentation.fiscal_year_label(year),
+            cells.get("baseline"),
+            cells.get("target"),
+            cells.get("actual"),
+        )
+        for year, cells in sorted(by_year.items())
+    ]
+
+
+class IndicatorDetailView(DetailView):
+    """One KPI: chart, table, a sentence saying where it stands, its goals, notes, source and downloads."""
+
+    template_name = "kpi/indicator_detail.html"
+    context_object_name = "indicator"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Indicator.objects.with_series().select_related("plan__area")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicator = self.object
+        judgement = selectors.judge_indicator(indicator)
+        figure = charts.indicator_figure(indicator)
+        context.update(
+            judgement=judgement,
+            sentence=presentation.summary_sentence(indicator, judgement),
+            figure=figure,
+            point_count=charts.point_count(figure),
+            table=_series_table(indicator),
+            placements=indicator.placements.select_related("goal__parent__parent").order_by("is_restated", "pk"),
+            formula=judgement.formula,
+            scheme_rule=progress.SCHEME_RULES[indicator.plan.progress_scheme],
+        )
+        return context
+
+
+@method_decorator(xframe_options_exempt, name="dispatch")
+class IndicatorEmbedView(IndicatorDetailView):
+    """The chart, its sentence and a link back, small enough for an iframe on a municipality's site."""
+
+    template_name = "kpi/indicator_embed.html"
+
+
+class OpenDataView(TemplateView):
+    template_name = "kpi/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(columns=opendata.COLUMNS, licence=opendata.LICENCE, row_count=Observation.objects.count())
+        return context
+
+
+class ProgressMethodView(TemplateView):
+    template_name = "kpi/progress_method.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            formulas=progress.FORMULAS,
+            scheme_rules=progress.SCHEME_RULES,
+            statuses=[(progress.STATUS_ICONS[s], word) for s, word in progress.STATUS_WORDS.items()],
+            plans=Plan.objects.order_by("order"),
+        )
+        return context
+
+
+class SearchView(TemplateView):
+    """Indicators, goals, policy areas and municipalities whose names contain the query."""
+
+    template_name = "kpi/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()[:100]
+        context["query"] = query
+        if not query:
+            return context
+        context.update(
+            indicators=Indicator.objects.filter(Q(name__icontains=query) | Q(notes__icontains=query))
+            .select_related("plan")
+            .order_by("plan__order", "code")[:SEARCH_LIMIT],
+            goals=Goal.objects.filter(Q(title__icontains=query) | Q(description__icontains=query))
+            .select_related("plan")
+            .order_by("plan__order", "order")[:SEARCH_LIMIT],
+            policy_areas=PolicyArea.objects.filter(name__icontains=query).in_document_order()[:SEARCH_LIMIT],
+            municipalities=Municipality.objects.filter(
+                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query)
+            ).order_by("lg_code")[:SEARCH_LIMIT],
+        )
+        context["result_count"] = sum(
+            len(context[key]) for key in ("indicators", "goals", "policy_areas", "municipalities")
+        )
+        return context

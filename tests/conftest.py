@@ -11,12 +11,9 @@ if os.environ.get("CI"):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(tmp_path_factory):
-    """Collect static files once, so pages get the same hashed, compressed URLs as in production."""
-    from django.conf import settings
-
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+def collected_static():
+    """Collect static files once per run, so pages get the same hashed, compressed URLs as in production."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture

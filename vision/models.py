@@ -235,7 +235,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("vision:plan_detail", kwargs={"slug": self.slug})
+        return reverse("kpi:plan_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -311,7 +311,7 @@ class Goal(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("vision:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
+        return reverse("kpi:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)

@@ -5,7 +5,6 @@ from . import views
 app_name = "vision"
 
 urlpatterns = [
-    path("", views.AreaDetailView.as_view(), name="home"),
     path("areas/", views.AreaListView.as_view(), name="area_list"),
     path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area_detail"),
 ]

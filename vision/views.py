@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.views.generic import DetailView, ListView
 
 from .models import MetroArea
-from .selectors import member_summary, primary_area
+from .selectors import member_summary
 
 
 class AreaDetailView(DetailView):
@@ -11,11 +11,6 @@ class AreaDetailView(DetailView):
 
     def get_queryset(self):
         return MetroArea.objects.with_members()
-
-    def get_object(self, queryset=None):
-        if "slug" in self.kwargs:
-            return super().get_object(queryset)
-        return self.get_queryset().get(pk=primary_area().pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

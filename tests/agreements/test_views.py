@@ -20,7 +20,8 @@ def ja(name, **kwargs):
 
 def test_public_pages_open_without_setting_a_cookie(client, arao, django_assert_max_num_queries):
     pages = [
-        ja("vision:home"),
+        ja("kpi:home"),
+        ja("vision:area_detail", slug="kumamoto"),
         ja("vision:area_list"),
         ja("agreements:municipality_detail", lg_code="432041"),
         ja("agreements:municipality_detail", lg_code="431001"),

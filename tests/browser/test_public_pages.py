@@ -7,7 +7,7 @@ from agreements.services import start_amendment
 from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll, save_screenshot
 
 PAGES = {
-    "area": "/ja/",
+    "area": "/ja/areas/kumamoto/",
     "area-list": "/ja/areas/",
     "municipality": "/ja/municipalities/432041/",
     "agreement": "/ja/agreements/{arao}/",

@@ -236,3 +236,12 @@ def test_target_in_force_follows_revisions_decided_by_the_end_of_the_year():
     assert target_in_force(D("15"), revisions, 2021) == D("12")
     assert target_in_force(D("15"), revisions, 2022) == D("15")  # decided on the last day of FY2022
     assert target_in_force(D("15"), [], 2020) == D("15")
+
+
+def test_a_series_without_any_actual_is_not_measured_under_every_scheme():
+    series = Series(
+        direction=progress.HIGHER, baseline=Value(D("51")), baseline_year=2018, targets={2023: Value(D("90"))}
+    )
+    for scheme in (progress.SCHEME_ACHIEVEMENT, progress.SCHEME_GRADE_BAND, progress.SCHEME_PERIOD_SHARE):
+        result = judge(series, scheme=scheme)
+        assert (result.status, result.fiscal_year) == (progress.NOT_MEASURED, None)

@@ -1,0 +1,156 @@
+"""The indicator chart: targets and actuals by fiscal year, built with plotly and sent to the page as JSON.
+
+The page loads plotly.js (the basic partial bundle) from static files once; this module only describes the
+figure. Provisional actuals are drawn hollow and named in the legend, missing years are gaps with their reason
+written on the chart, and every hover says the year in 和暦 and 西暦 and the year the figure measures.
+"""
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from vision import wareki
+
+from .models import Observation
+from .presentation import fiscal_year_label, format_number, year_label
+
+ACTUAL_COLOUR = "#005a9c"
+TARGET_COLOUR = "#b35900"
+BASELINE_COLOUR = "#4d4d4d"
+
+
+def _hover(indicator, observation, kind_label):
+    parts = [f"{fiscal_year_label(observation.fiscal_year)}", f"{kind_label}: "]
+    if observation.value is None:
+        parts[1] += observation.missing_reason or "―"
+    else:
+        parts[1] += f"{format_number(observation.value, indicator.decimals)} {indicator.unit}"
+        if observation.comparator:
+            parts[1] += _("以上") if observation.comparator == "gte" else _("以下")
+    if observation.measured_year and observation.measured_year != observation.fiscal_year:
+        parts.append(_("%(year)sの値") % {"year": year_label(observation.measured_year)})
+    if observation.is_provisional:
+        parts.append(_("概算値"))
+    return "<br>".join(parts)
+
+
+def _trace(name, points, indicator, kind_label, **style):
+    return go.Scatter(
+        name=name,
+        x=[o.fiscal_year for o in points],
+        y=[float(o.value) if o.value is not None else None for o in points],
+        customdata=[_hover(indicator, o, kind_label) for o in points],
+        hovertemplate="%{customdata}<extra></extra>",
+        connectgaps=False,
+        **style,
+    )
+
+
+def indicator_figure(indicator):
+    """The figure of one indicator's series (observations prefetched), as a plain dict for json_script."""
+    observations = list(indicator.observations.all())
+    baseline = [o for o in observations if o.kind == Observation.Kind.BASELINE and o.value is not None]
+    targets = [o for o in observations if o.kind == Observation.Kind.TARGET]
+    actuals = [o for o in observations if o.kind == Observation.Kind.ACTUAL]
+    confirmed = [o for o in actuals if not o.is_provisional]
+    provisional = [o for o in actuals if o.is_provisional and o.value is not None]
+    final = max((t for t in targets if t.value is not None), key=lambda t: t.fiscal_year, default=None)
+
+    years = sorted({o.fiscal_year for o in observations})
+    traces = []
+    if targets:
+        traces.append(
+            _trace(
+                _("目標値"),
+                targets,
+                indicator,
+                _("目標値"),
+                mode="lines+markers",
+                line={"color": TARGET_COLOUR, "dash": "dash"},
+                marker={"symbol": "square", "size": 9, "color": TARGET_COLOUR},
+            )
+        )
+    if final is not None:
+        traces.append(
+            _trace(
+                _("最終目標"),
+                [final],
+                indicator,
+                _("最終目標"),
+                mode="markers",
+                marker={"symbol": "star", "size": 16, "color": TARGET_COLOUR},
+            )
+        )
+    if baseline:
+        traces.append(
+            _trace(
+                _("基準値"),
+                baseline,
+                indicator,
+                _("基準値"),
+                mode="markers",
+                marker={"symbol": "diamond", "size": 12, "color": BASELINE_COLOUR},
+            )
+        )
+    if confirmed:
+        # A missing year stays in the trace as a gap (None), so the line breaks there.
+        traces.append(
+            _trace(
+                _("実績値"),
+                confirmed,
+                indicator,
+                _("実績値"),
+                mode="lines+markers",
+                line={"color": ACTUAL_COLOUR, "width": 3},
+                marker={"symbol": "circle", "size": 10, "color": ACTUAL_COLOUR},
+            )
+        )
+    if provisional:
+        traces.append(
+            _trace(
+                _("実績値（概算値）"),
+                provisional,
+                indicator,
+                _("実績値"),
+                mode="markers",
+                marker={"symbol": "circle-open", "size": 12, "color": ACTUAL_COLOUR, "line": {"width": 3}},
+            )
+        )
+
+    annotations = [
+        {
+            "x": o.fiscal_year,
+            "y": 0,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "text": _("値なし: %(reason)s") % {"reason": o.missing_reason or "―"},
+            "showarrow": False,
+            "font": {"size": 11, "color": BASELINE_COLOUR},
+        }
+        for o in actuals
+        if o.value is None
+    ]
+    figure = go.Figure(
+        data=traces,
+        layout={
+            "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+            "height": 360,
+            "legend": {"orientation": "h", "y": -0.18},
+            "xaxis": {
+                "tickvals": years,
+                "ticktext": [wareki.year_label(year, fiscal=True) for year in years],
+                "fixedrange": True,
+            },
+            "yaxis": {"title": {"text": indicator.unit}, "fixedrange": True, "separatethousands": True},
+            "annotations": annotations,
+            "hovermode": "closest",
+            "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif"},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+        },
+    )
+    return figure.to_plotly_json()
+
+
+def point_count(figure):
+    """How many markers the figure draws (what a browser test counts)."""
+    return sum(sum(1 for y in trace.get("y", ()) if y is not None) for trace in figure["data"])

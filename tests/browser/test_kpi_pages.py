@@ -1,0 +1,93 @@
+"""The progress pages in headless Chromium: charts drawn, language switch, downloads, axe, phone width."""
+
+import csv
+import io
+
+import pytest
+
+from kpi.models import Observation
+from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll, save_screenshot
+
+PAGES = {
+    "home": "/ja/",
+    "plan": "/ja/plans/kumamoto-strategy-1/",
+    "plan-filtered": "/ja/plans/kumamoto-strategy-1/?status=behind",
+    "goal": "/ja/plans/kumamoto-strategy-1/goals/G2/",
+    "indicator": "/ja/indicators/S1-G2-N1/",
+    "embed": "/ja/indicators/S1-G2-N1/embed/",
+    "open-data": "/ja/open-data/",
+    "progress-method": "/ja/open-data/progress/",
+    "search": "/ja/search/?q=%E8%A6%B3%E5%85%89",  # 観光
+}
+
+
+def drawn_points(page):
+    page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
+    return page.locator("#indicator-chart .scatterlayer path.point").count()
+
+
+def expected_points(code):
+    """Markers the chart must draw, counted from the database: every value, plus the final target's star."""
+    values = Observation.objects.filter(indicator__code=code, value__isnull=False)
+    has_target = values.filter(kind="target").exists()
+    return values.count() + (1 if has_target else 0)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_progress_page_type_renders_and_passes_axe(open_page, live_reference_data, width):
+    for name, path in PAGES.items():
+        page = open_page(path, width=width)
+        assert page.locator("h1").count() == 1, name
+        if name in ("indicator", "embed"):
+            assert drawn_points(page) == expected_points("S1-G2-N1")
+        if width == 375:
+            assert_no_horizontal_scroll(page)
+        save_screenshot(page, f"progress-{name}-{width}")
+        assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("code", ["S1-G1-N1", "S1-G2-P3-K2", "S1-G2-P2-K1", "S2-G1-N1"])
+def test_chart_draws_one_marker_per_value(open_page, live_reference_data, code):
+    page = open_page(f"/ja/indicators/{code}/")
+    assert drawn_points(page) == expected_points(code)
+    table_rows = page.locator(".series-table tbody tr").count()
+    assert table_rows == Observation.objects.filter(indicator__code=code).values("fiscal_year").distinct().count()
+
+
+def test_language_switch_on_an_indicator(open_page, live_reference_data):
+    page = open_page("/ja/indicators/S1-G1-N1/", width=375)
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/en/indicators/S1-G1-N1/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert drawn_points(page) == expected_points("S1-G1-N1")
+    assert "FY2018" in page.locator(".summary").inner_text()
+    save_screenshot(page, "progress-indicator-en-375")
+
+
+def test_open_data_csv_download_matches_the_database(open_page, live_reference_data):
+    page = open_page("/ja/open-data/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV（UTF-8、BOM付き。Excelでそのまま開けます）").click()
+    data = download_info.value.path().read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == Observation.objects.count()
+    in_database = {
+        (o.indicator.code, o.fiscal_year, o.kind): o.value for o in Observation.objects.select_related("indicator")
+    }
+    for row in rows:
+        value = in_database[(row["indicator_id"], int(row["fiscal_year"]), row["kind"])]
+        assert (row["value"] == "") == (value is None)
+        if value is not None:
+            assert float(row["value"]) == float(value)
+
+
+def test_status_filter_keeps_only_behind_kpis(open_page, live_reference_data):
+    page = open_page("/ja/plans/kumamoto-strategy-1/", width=375)
+    page.locator("select[name=status]").select_option("behind")
+    page.get_by_role("button", name="絞り込む").click()
+    page.wait_for_load_state()
+    badges = page.locator(".kpi-table .badge")
+    assert badges.count() > 0
+    assert all("遅れ" in text for text in badges.all_inner_texts())

@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+import factory
+
+from kpi.models import Indicator, IndicatorPlacement, Observation
+from tests.vision.factories import GoalFactory, PlanFactory
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"TEST-{n}")
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"テスト指標{n}")
+    unit = "件"
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorPlacement
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    goal = factory.SubFactory(GoalFactory, plan=factory.SelfAttribute("..indicator.plan"))
+    order = factory.Sequence(lambda n: n)
+
+
+class ObservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    fiscal_year = 2020
+    kind = Observation.Kind.ACTUAL
+    value = Decimal("10")
+
+
+def indicator_with_series(plan, goal, n):
+    """An indicator placed under `goal` with a baseline, a final target and two actuals."""
+    indicator = IndicatorFactory(plan=plan, code=f"BULK-{plan.pk}-{n}")
+    PlacementFactory(indicator=indicator, goal=goal)
+    Observation.objects.bulk_create(
+        [
+            Observation(indicator=indicator, fiscal_year=2019, kind="baseline", value=Decimal(100)),
+            Observation(indicator=indicator, fiscal_year=2023, kind="target", value=Decimal(200)),
+            Observation(indicator=indicator, fiscal_year=2021, kind="actual", value=Decimal(120 + n % 90)),
+            Observation(indicator=indicator, fiscal_year=2022, kind="actual", value=Decimal(150 + n % 60)),
+        ]
+    )
+    return indicator
