@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from vision import wareki
 
 from .models import Observation
-from .presentation import fiscal_year_label, format_number, year_label
+from .presentation import comparator_suffix, fiscal_year_label, format_number, year_label
 
 ACTUAL_COLOUR = "#005a9c"
 TARGET_COLOUR = "#b35900"
@@ -24,8 +24,7 @@ def _hover(indicator, observation, kind_label):
         parts[1] += observation.missing_reason or "―"
     else:
         parts[1] += f"{format_number(observation.value, indicator.decimals)} {indicator.unit}"
-        if observation.comparator:
-            parts[1] += _("以上") if observation.comparator == "gte" else _("以下")
+        parts[1] += comparator_suffix(observation.comparator)
     if observation.measured_year and observation.measured_year != observation.fiscal_year:
         parts.append(_("%(year)sの値") % {"year": year_label(observation.measured_year)})
     if observation.is_provisional:

@@ -64,6 +64,37 @@ def to_csv(rows, *, encoding="utf-8-sig"):
     return buffer.getvalue().encode(encoding, errors="strict")
 
 
+def to_xlsx(rows):
+    """XLSX bytes: a data sheet with numbers as numbers, and a sheet with the column dictionary."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "observations"
+    sheet.append(FIELDNAMES)
+    for row in rows:
+        cells = []
+        for name in FIELDNAMES:
+            value = row[name]
+            if name == "value":
+                cells.append(None if value is None else float(value) if Decimal(value) % 1 else int(value))
+            elif isinstance(value, bool):
+                cells.append("true" if value else "false")
+            else:
+                cells.append(neutralise(value) if isinstance(value, str) else value)
+        sheet.append(cells)
+    sheet.freeze_panes = "A2"
+    dictionary = workbook.create_sheet("columns")
+    dictionary.append(["column", "meaning"])
+    for name, meaning in COLUMNS:
+        dictionary.append([name, meaning])
+    dictionary.append([])
+    dictionary.append(["licence", LICENCE])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def to_json(rows):
     """JSON bytes: a list of objects with numbers as JSON numbers and missing values as null."""
     records = []

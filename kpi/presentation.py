@@ -5,14 +5,21 @@ Plain functions of values; the page, the chart, the embed and the downloads all 
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from vision import wareki
 
 from . import progress
 
-COMPARATOR_WORDS = {"gte": "以上", "lte": "以下"}
+
+def comparator_suffix(comparator):
+    """以上/以下 as written after a number (7,000人以上; in English "7,000 people or more")."""
+    if comparator == "gte":
+        return pgettext("after a number", "以上")
+    if comparator == "lte":
+        return pgettext("after a number", "以下")
+    return ""
 
 
 def format_number(value, decimals=0):
@@ -40,10 +47,9 @@ def year_label(year):
 
 
 def value_with_unit(value, indicator, comparator=""):
-    text = f"{format_number(value, indicator.decimals)}{indicator.unit}"
-    if comparator:
-        text += _(COMPARATOR_WORDS[comparator])
-    return text
+    separator = " " if get_language() == "en" else ""
+    text = f"{format_number(value, indicator.decimals)}{separator}{indicator.unit}"
+    return text + comparator_suffix(comparator)
 
 
 def status_word(judgement):

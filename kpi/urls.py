@@ -22,5 +22,6 @@ urlpatterns = [
         name="observations_csv_sjis",
     ),
     path("open-data/observations.json", views.observations_download, {"format": "json"}, name="observations_json"),
+    path("open-data/observations.xlsx", views.observations_download, {"format": "xlsx"}, name="observations_xlsx"),
     path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -16,6 +16,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "csv-sjis": "text/csv; charset=shift_jis",
     "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SEARCH_LIMIT = 30
 
@@ -23,6 +24,8 @@ SEARCH_LIMIT = 30
 def _download(rows, format, basename):
     if format == "json":
         data, filename = opendata.to_json(rows), f"{basename}.json"
+    elif format == "xlsx":
+        data, filename = opendata.to_xlsx(rows), f"{basename}.xlsx"
     elif format == "csv-sjis":
         data, filename = opendata.to_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
     else:

@@ -58,3 +58,19 @@ def test_public_downloads(client, reference_data):
     data = client.get("/ja/open-data/observations.json").json()
     assert len(data) == Observation.objects.count()
     assert not csv_response.cookies
+
+
+def test_public_xlsx_download_has_numbers_and_the_column_dictionary(client, reference_data):
+    from openpyxl import load_workbook
+
+    response = client.get("/ja/open-data/observations.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    data = list(workbook["observations"].iter_rows(values_only=True))
+    assert list(data[0]) == opendata.FIELDNAMES
+    assert len(data) - 1 == Observation.objects.count()
+    index = {name: i for i, name in enumerate(opendata.FIELDNAMES)}
+    gdp = next(r for r in data[1:] if r[index["indicator_id"]] == "S1-G1-N1" and r[index["kind"]] == "baseline")
+    assert gdp[index["value"]] == 2325 and isinstance(gdp[index["value"]], int)
+    ratio = next(r for r in data[1:] if r[index["indicator_id"]] == "S1-G1-P1-K1" and r[index["kind"]] == "baseline")
+    assert ratio[index["value"]] == 0.56
+    assert workbook["columns"]["A2"].value == "plan_id"
