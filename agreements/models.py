@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from vision.models import Goal, MetroArea, Municipality
 
@@ -231,6 +232,7 @@ class Agreement(models.Model):
     notes = models.TextField(_("備考"), blank=True)
 
     objects = AgreementManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("連携協約")
@@ -353,6 +355,7 @@ class Article(models.Model):
     body = models.TextField(_("本文"))
 
     objects = ArticleManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("条")
@@ -396,6 +399,7 @@ class RoleAssignment(models.Model):
     partner_role = models.TextField(_("乙の役割"))
 
     objects = RoleAssignmentManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("役割分担")

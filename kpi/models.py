@@ -1,24 +1,27 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from vision.models import Goal, Plan
+from vision.models import Department, Goal, Plan
 
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def with_series(self):
-        """Indicators with their plan and every series value (and its revisions) prefetched."""
-        return self.select_related("plan").prefetch_related(
-            models.Prefetch(
-                "observations",
-                queryset=Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions"),
-            )
-        )
+    def with_series(self, *, published_only=True):
+        """Indicators with their plan and their series values (and revisions) prefetched.
+
+        Public pages see published values only; staff and committee screens pass published_only=False.
+        """
+        observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
+        if published_only:
+            observations = observations.published()
+        return self.select_related("plan").prefetch_related(models.Prefetch("observations", queryset=observations))
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
@@ -57,8 +60,28 @@ class Indicator(models.Model):
     goals = models.ManyToManyField(
         Goal, verbose_name=_("目標"), through="IndicatorPlacement", related_name="indicators", blank=True
     )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所管課"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        null=True,
+        blank=True,
+        help_text=_("実績値の入力に責任を持つ所管課。"),
+    )
+    actual_due_month = models.PositiveSmallIntegerField(
+        _("実績値の締切（月）"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    actual_due_day = models.PositiveSmallIntegerField(
+        _("実績値の締切（日）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("年度の実績値を、翌年度のこの月日までに入力します（例: 8月31日）。"),
+    )
 
     objects = IndicatorManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("指標")
@@ -69,6 +92,12 @@ class Indicator(models.Model):
                 condition=Q(is_cumulative=True) | Q(cumulative_since=""),
                 name="%(app_label)s_%(class)s_cumulative_since_only_if_cumulative",
                 violation_error_message=_("累計の起点は累計の指標にだけ入力できます。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_due_month__isnull=True, actual_due_day__isnull=True)
+                | Q(actual_due_month__isnull=False, actual_due_day__isnull=False),
+                name="%(app_label)s_%(class)s_due_month_and_day_together",
+                violation_error_message=_("締切は月と日の両方を入力してください。"),
             ),
         ]
 
@@ -82,8 +111,22 @@ class Indicator(models.Model):
         return (self.code,)
 
     def clean(self):
+        errors = {}
         if self.cumulative_since and not self.is_cumulative:
-            raise ValidationError({"cumulative_since": _("累計の起点は累計の指標にだけ入力できます。")})
+            errors["cumulative_since"] = _("累計の起点は累計の指標にだけ入力できます。")
+        if (self.actual_due_month is None) != (self.actual_due_day is None):
+            errors["actual_due_day"] = _("締切は月と日の両方を入力してください。")
+        elif self.actual_due_month is not None:
+            import calendar
+
+            last_day = calendar.monthrange(2024, self.actual_due_month)[1]  # a leap year allows 2月29日
+            if self.actual_due_day > last_day:
+                errors["actual_due_day"] = _("%(month)s月に%(day)s日はありません。") % {
+                    "month": self.actual_due_month,
+                    "day": self.actual_due_day,
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class IndicatorPlacementManager(models.Manager):
@@ -141,6 +184,11 @@ class IndicatorPlacement(models.Model):
             raise ValidationError({"goal": _("指標と同じ計画の目標を選んでください。")})
 
 
+class ObservationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
 class ObservationManager(models.Manager):
     def get_by_natural_key(self, indicator_code, fiscal_year, kind):
         return self.get(indicator__code=indicator_code, fiscal_year=fiscal_year, kind=kind)
@@ -187,10 +235,23 @@ class Observation(models.Model):
         _("資料での表記"), max_length=100, blank=True, help_text=_("出典資料のセルの表記どおり（例: 2,325（H24））。")
     )
     note = models.TextField(_("注記"), blank=True)
+    is_published = models.BooleanField(
+        _("公開"), default=False, help_text=_("公開された値だけが公開ページとオープンデータに載ります。")
+    )
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公開した職員"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Empty for rows loaded from the reference data, which carry their source's date instead.
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True, null=True)
 
-    objects = ObservationManager()
+    objects = ObservationManager.from_queryset(ObservationQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("系列の値")
@@ -266,6 +327,7 @@ class TargetRevision(models.Model):
     reason = models.TextField(_("変更の理由"))
 
     objects = TargetRevisionManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("目標値の変更")

@@ -65,14 +65,17 @@ def goal_paths(plan_ids):
     return paths
 
 
-def open_data_rows(indicators=None):
+def open_data_rows(indicators=None, *, published_only=True):
     """One dict per series value, in plan, indicator, year and kind order: the long open-data table."""
     if indicators is None:
         indicators = Indicator.objects.all()
+    observations = Observation.objects.order_by("fiscal_year", "kind")
+    if published_only:
+        observations = observations.published()
     indicators = list(
         indicators.select_related("plan")
         .prefetch_related(
-            Prefetch("observations", queryset=Observation.objects.order_by("fiscal_year", "kind")),
+            Prefetch("observations", queryset=observations),
             Prefetch(
                 "placements",
                 queryset=IndicatorPlacement.objects.filter(is_restated=False),
@@ -153,16 +156,7 @@ class GoalNode:
             yield from child.all_kpis()
 
 
-def _with_series(queryset):
-    return queryset.select_related("plan").prefetch_related(
-        Prefetch(
-            "observations",
-            queryset=Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions"),
-        )
-    )
-
-
-def plan_tree(plan, *, root=None):
+def plan_tree(plan, *, root=None, published_only=True):
     """The plan's goal tree with each goal's KPIs judged, in four queries whatever the number of indicators.
 
     `root` limits the tree to one goal and its descendants.
@@ -171,7 +165,7 @@ def plan_tree(plan, *, root=None):
     placements = list(
         IndicatorPlacement.objects.filter(goal__plan=plan)
         .order_by("order", "pk")
-        .prefetch_related(Prefetch("indicator", queryset=_with_series(Indicator.objects.all())))
+        .prefetch_related(Prefetch("indicator", queryset=Indicator.objects.with_series(published_only=published_only)))
     )
     judged = {}
     for placement in placements:
@@ -212,9 +206,9 @@ def status_counts(rows):
     return counts
 
 
-def indicator_rows(indicators):
+def indicator_rows(indicators, *, published_only=True):
     """Judged rows for a queryset of indicators, each with its original placement."""
-    indicators = _with_series(indicators).prefetch_related(
+    indicators = indicators.with_series(published_only=published_only).prefetch_related(
         Prefetch(
             "placements",
             queryset=IndicatorPlacement.objects.filter(is_restated=False).select_related("goal"),

@@ -67,7 +67,7 @@ class HomeView(TemplateView):
             pillars=Pillar.objects.all(),
             plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
             statuses=progress.STATUS_WORDS,
-            last_updated=Observation.objects.aggregate(latest=Max("updated_at"))["latest"],
+            last_updated=Observation.objects.published().aggregate(latest=Max("updated_at"))["latest"],
         )
         return context
 
@@ -193,7 +193,9 @@ class OpenDataView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(columns=opendata.COLUMNS, licence=opendata.LICENCE, row_count=Observation.objects.count())
+        context.update(
+            columns=opendata.COLUMNS, licence=opendata.LICENCE, row_count=Observation.objects.published().count()
+        )
         return context
 
 

@@ -16,7 +16,17 @@ def collected_static():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real reference data once into the test database; each test's transaction rolls back over it.
+
+    Tests on a live server (transactional) flush the tables, so they load it again themselves
+    (tests/browser/conftest.py); pytest-django runs them after all the others.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
 @pytest.fixture
 def reference_data(db):
-    """The project's real reference data, loaded the way `make run` loads it."""
-    call_command("load_reference_data", verbosity=0)
+    """Marks a test that reads the reference data (loaded once per session by django_db_setup)."""

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -176,6 +177,52 @@ class Municipality(models.Model):
 class PlanManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class DepartmentManager(models.Manager):
+    def get_by_natural_key(self, lg_code, name):
+        return self.get(municipality__lg_code=lg_code, name=name)
+
+
+class Department(models.Model):
+    """A department (所管課) of a municipality: it owns indicators and enters their actuals each year."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("市町村"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    email = models.EmailField(
+        _("連絡先メールアドレス"), blank=True, help_text=_("督促メールの宛先（担当者のアドレスに加えて）。")
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当職員"),
+        related_name="departments",
+        blank=True,
+        help_text=_("この所管課の指標・連携協約を編集できる職員。"),
+    )
+
+    objects = DepartmentManager()
+
+    class Meta:
+        verbose_name = _("所管課")
+        verbose_name_plural = _("所管課")
+        ordering = ("municipality__lg_code", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("municipality", "name"),
+                name="%(app_label)s_%(class)s_unique_municipality_name",
+                violation_error_message=_("この市町村には同じ名称の所管課が既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality.name} {self.name}"
+
+    def natural_key(self):
+        return (self.municipality.lg_code, self.name)
+
+    natural_key.dependencies = ["vision.municipality"]
 
 
 class Plan(models.Model):

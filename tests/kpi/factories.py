@@ -33,6 +33,7 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     fiscal_year = 2020
     kind = Observation.Kind.ACTUAL
     value = Decimal("10")
+    is_published = True
 
 
 def indicator_with_series(plan, goal, n):
@@ -41,10 +42,10 @@ def indicator_with_series(plan, goal, n):
     PlacementFactory(indicator=indicator, goal=goal)
     Observation.objects.bulk_create(
         [
-            Observation(indicator=indicator, fiscal_year=2019, kind="baseline", value=Decimal(100)),
-            Observation(indicator=indicator, fiscal_year=2023, kind="target", value=Decimal(200)),
-            Observation(indicator=indicator, fiscal_year=2021, kind="actual", value=Decimal(120 + n % 90)),
-            Observation(indicator=indicator, fiscal_year=2022, kind="actual", value=Decimal(150 + n % 60)),
+            Observation(indicator=indicator, fiscal_year=2019, kind="baseline", value=100, is_published=True),
+            Observation(indicator=indicator, fiscal_year=2023, kind="target", value=200, is_published=True),
+            Observation(indicator=indicator, fiscal_year=2021, kind="actual", value=120 + n % 90, is_published=True),
+            Observation(indicator=indicator, fiscal_year=2022, kind="actual", value=150 + n % 60, is_published=True),
         ]
     )
     return indicator
