@@ -4,6 +4,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from vision import roles
 
 from . import services
 from .forms import AgreementAdminForm, CopyAgreementForm
@@ -44,7 +47,7 @@ class RoleAssignmentInline(ReadOnlyUnlessDraftMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SimpleHistoryAdmin):
     form = AgreementAdminForm
     list_display = ("partner", "title", "version", "status", "signed_on", "notified_on")
     list_filter = ("status", "area", "partner", "roles__policy_area__pillar")
@@ -77,6 +80,18 @@ class AgreementAdmin(admin.ModelAdmin):
         ),
         (_("出典・備考"), {"fields": ("source", "notes")}),
     )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.sees_everything(request.user):
+            return queryset
+        return roles.editable_agreements(request.user, queryset)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed or roles.is_administrator(request.user):
+            return allowed
+        return roles.editable_agreements(request.user, Agreement.objects.filter(pk=obj.pk)).exists()
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -1,6 +1,61 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import formset_factory
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
+from vision import roles
+from vision.wareki import fiscal_year_of, year_label
+
+from . import services, uploads
+from .forms import ActualEntryForm, ImportUploadForm, SeriesRowForm
+from .importing import MAX_FILE_BYTES, ImportFileError
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
+
+
+class IndicatorScopedMixin:
+    """Editors see and change only the indicators of their own departments; a crafted URL gets a 403."""
+
+    indicator_path = "pk"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.sees_everything(request.user):
+            return queryset
+        allowed = roles.editable_indicators(request.user, Indicator.objects.all())
+        return queryset.filter(**{f"{self.indicator_path}__in": allowed.values("pk")})
+
+    def _indicator_of(self, obj):
+        return obj if isinstance(obj, Indicator) else obj.indicator
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A crafted form naming another department's indicator fails validation like an invalid choice.
+        if not roles.is_administrator(request.user):
+            allowed = roles.editable_indicators(request.user, Indicator.objects.all())
+            if db_field.name == "indicator":
+                kwargs["queryset"] = allowed
+            elif db_field.name == "observation":
+                kwargs["queryset"] = Observation.objects.filter(indicator__in=allowed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return roles.can_edit_indicator(request.user, self._indicator_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return roles.can_edit_indicator(request.user, self._indicator_of(obj))
 
 
 class IndicatorPlacementInline(admin.TabularInline):
@@ -21,18 +76,226 @@ class ObservationInline(admin.TabularInline):
         "missing_reason",
         "printed",
         "note",
+        "is_published",
     )
+    readonly_fields = ("is_published",)
     extra = 0
     ordering = ("fiscal_year", "kind")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "unit", "plan", "direction", "is_cumulative")
-    list_filter = ("plan", "direction", "is_cumulative")
-    list_select_related = ("plan",)
+class IndicatorAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
+    list_display = ("code", "name", "unit", "plan", "department", "direction", "is_cumulative")
+    list_filter = ("plan", "department", "direction", "is_cumulative")
+    list_select_related = ("plan", "department__municipality")
     search_fields = ("code", "name", "notes")
+    autocomplete_fields = ("department",)
     inlines = [IndicatorPlacementInline, ObservationInline]
+    change_form_template = "admin/kpi/indicator/change_form.html"
+    fieldsets = (
+        (None, {"fields": ("code", "plan", "name", "unit", "decimals", "direction")}),
+        (_("累計"), {"fields": ("is_cumulative", "cumulative_since")}),
+        (_("担当と締切"), {"fields": ("department", "actual_due_month", "actual_due_day")}),
+        (_("出典・注記"), {"fields": ("source", "notes")}),
+    )
+
+    def get_urls(self):
+        urls = [
+            path("actuals/", self.admin_site.admin_view(self.actuals_view), name="kpi_indicator_actuals"),
+            path("<int:pk>/series/", self.admin_site.admin_view(self.series_view), name="kpi_indicator_series"),
+        ]
+        return urls + super().get_urls()
+
+    def get_readonly_fields(self, request, obj=None):
+        if roles.is_administrator(request.user):
+            return ()
+        # Editors correct an indicator's wording and notes; what it is and who owns it is the administrators'.
+        return ("code", "plan", "direction", "department")
+
+    def series_view(self, request, pk):
+        """The whole series of one indicator as a grid: one row per fiscal year, target and actual side by side."""
+        indicator = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=pk)
+        if not roles.can_edit_indicator(request.user, indicator):
+            raise PermissionDenied
+        plan = indicator.plan
+        years = list(range(plan.start_fiscal_year, plan.end_fiscal_year + 1))
+        existing = {(o.fiscal_year, o.kind): o for o in indicator.observations.filter(fiscal_year__in=years)}
+        initial = []
+        for year in years:
+            target, actual = existing.get((year, "target")), existing.get((year, "actual"))
+            initial.append(
+                {
+                    "fiscal_year": year,
+                    "target_value": _display(target.value if target else None),
+                    "target_comparator": target.comparator if target else "",
+                    "actual_value": _display(actual.value if actual else None),
+                    "actual_provisional": actual.is_provisional if actual else False,
+                    "actual_measured_year": actual.measured_year if actual else None,
+                    "actual_missing_reason": actual.missing_reason if actual else "",
+                }
+            )
+        SeriesFormSet = formset_factory(SeriesRowForm, extra=0)
+        kwargs = {"initial": initial, "form_kwargs": {"decimals": indicator.decimals}}
+        formset = SeriesFormSet(request.POST or None, **kwargs)
+        if request.method == "POST" and formset.is_valid():
+            try:
+                changed = _save_series(indicator, formset, years)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d 件の値を保存しました（公開されるまでは下書きです）。",
+                        "%(count)d 件の値を保存しました（公開されるまでは下書きです）。",
+                        changed,
+                    )
+                    % {"count": changed},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:kpi_indicator_series", indicator.pk)
+        rows = [(form, year_label(form.initial["fiscal_year"], fiscal=True)) for form in formset.forms]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(name)s の系列") % {"name": indicator.name},
+            "opts": self.model._meta,
+            "indicator": indicator,
+            "formset": formset,
+            "rows": rows,
+            "baseline": indicator.observations.filter(kind="baseline").first(),
+        }
+        return TemplateResponse(request, "admin/kpi/indicator/series.html", context)
+
+    def actuals_view(self, request):
+        """This year's actuals: every indicator the user is responsible for, in one form."""
+        today_fy = fiscal_year_of(timezone.localdate())
+        indicators = roles.editable_indicators(request.user, Indicator.objects.all()).select_related("plan")
+        latest_end = max((i.plan.end_fiscal_year for i in indicators), default=today_fy - 1)
+        try:
+            fiscal_year = int(request.GET.get("fiscal_year") or min(today_fy - 1, latest_end))
+        except ValueError:
+            fiscal_year = min(today_fy - 1, latest_end)
+        indicators = [i for i in indicators.order_by("plan__order", "code") if i.plan.contains_fiscal_year(fiscal_year)]
+        observations = Observation.objects.filter(
+            indicator__in=indicators, fiscal_year__in=(fiscal_year - 1, fiscal_year)
+        )
+        by_key = {(o.indicator_id, o.fiscal_year, o.kind): o for o in observations}
+        forms = []
+        for index, indicator in enumerate(indicators):
+            current = by_key.get((indicator.pk, fiscal_year, "actual"))
+            initial = {"indicator": indicator.pk}
+            if current is not None:
+                initial.update(
+                    value=_display(current.value),
+                    is_provisional=current.is_provisional,
+                    measured_year=current.measured_year,
+                    missing_reason=current.missing_reason,
+                )
+            forms.append(
+                ActualEntryForm(
+                    request.POST or None,
+                    prefix=f"i{index}",
+                    initial=initial,
+                    indicator=indicator,
+                    previous=by_key.get((indicator.pk, fiscal_year - 1, "actual")),
+                    target=by_key.get((indicator.pk, fiscal_year, "target")),
+                    current=current,
+                )
+            )
+        if request.method == "POST":
+            for form in forms:
+                if form.is_valid() and str(form.cleaned_data["indicator"]) != str(form.indicator_obj.pk):
+                    raise PermissionDenied  # a crafted request naming another indicator
+            if all(form.is_valid() for form in forms):
+                try:
+                    changed = _save_actuals(forms, fiscal_year)
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d 件の実績値を保存しました（公開されるまでは下書きです）。",
+                            "%(count)d 件の実績値を保存しました（公開されるまでは下書きです）。",
+                            changed,
+                        )
+                        % {"count": changed},
+                        messages.SUCCESS,
+                    )
+                    return redirect(f"{reverse('admin:kpi_indicator_actuals')}?fiscal_year={fiscal_year}")
+            else:
+                self.message_user(request, _("入力に誤りがあります。赤字の項目を確認してください。"), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(year)s年度の実績値の入力") % {"year": fiscal_year},
+            "opts": self.model._meta,
+            "fiscal_year": fiscal_year,
+            "fiscal_year_label": year_label(fiscal_year, fiscal=True),
+            "previous_label": year_label(fiscal_year - 1, fiscal=True),
+            "forms": forms,
+            "year_choices": range(fiscal_year - 3, fiscal_year + 2),
+        }
+        return TemplateResponse(request, "admin/kpi/indicator/actuals.html", context)
+
+
+def _display(value):
+    """A stored Decimal as staff would type it: no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+@transaction.atomic
+def _save_series(indicator, formset, years):
+    changed = 0
+    for form in formset.forms:
+        data = form.cleaned_data
+        year = data["fiscal_year"]
+        if year not in years:
+            raise ValidationError(_("年度は計画期間の中で入力してください。"))
+        existing_target = indicator.observations.filter(fiscal_year=year, kind="target").exists()
+        if data["target_value"] is not None or existing_target:
+            if data["target_value"] is None:
+                indicator.observations.filter(fiscal_year=year, kind="target").delete()
+                changed += 1
+            else:
+                changed += services.record_observation(
+                    indicator, year, "target", value=data["target_value"], comparator=data["target_comparator"]
+                )[1]
+        existing_actual = indicator.observations.filter(fiscal_year=year, kind="actual").exists()
+        if data["actual_value"] is not None or data["actual_missing_reason"]:
+            changed += services.record_observation(
+                indicator,
+                year,
+                "actual",
+                value=data["actual_value"],
+                is_provisional=data["actual_provisional"],
+                measured_year=data["actual_measured_year"],
+                missing_reason=data["actual_missing_reason"],
+            )[1]
+        elif existing_actual:
+            indicator.observations.filter(fiscal_year=year, kind="actual").delete()
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def _save_actuals(forms, fiscal_year):
+    changed = 0
+    for form in forms:
+        if not form.has_entry():
+            continue
+        data = form.cleaned_data
+        changed += services.record_observation(
+            form.indicator_obj,
+            fiscal_year,
+            "actual",
+            value=data["value"],
+            is_provisional=data["is_provisional"],
+            measured_year=data["measured_year"],
+            missing_reason=data["missing_reason"],
+        )[1]
+    return changed
 
 
 class TargetRevisionInline(admin.TabularInline):
@@ -41,18 +304,153 @@ class TargetRevisionInline(admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
-    list_display = ("indicator", "fiscal_year", "kind", "value", "comparator", "measured_year", "is_provisional")
-    list_filter = ("kind", "is_provisional", "indicator__plan", "fiscal_year")
+class ObservationAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
+    indicator_path = "indicator"
+    list_display = (
+        "indicator",
+        "fiscal_year",
+        "kind",
+        "value",
+        "comparator",
+        "measured_year",
+        "is_provisional",
+        "is_published",
+        "updated_at",
+    )
+    list_filter = ("is_published", "kind", "is_provisional", "indicator__plan", "indicator__department", "fiscal_year")
     list_select_related = ("indicator",)
     search_fields = ("indicator__name", "indicator__code", "printed", "note")
     autocomplete_fields = ("indicator",)
+    readonly_fields = ("is_published", "published_at", "published_by", "updated_at")
     inlines = [TargetRevisionInline]
+    actions = ["publish_selected", "confirm_selected"]
+    change_list_template = "admin/kpi/observation/change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="kpi_observation_import"),
+            path(
+                "import/confirm/",
+                self.admin_site.admin_view(self.import_confirm_view),
+                name="kpi_observation_import_confirm",
+            ),
+            path("export/<str:format>/", self.admin_site.admin_view(self.export_view), name="kpi_observation_export"),
+        ]
+        return urls + super().get_urls()
+
+    def _import_context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": _("系列の値の一括取込み"),
+            "opts": self.model._meta,
+            "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
+            **extra,
+        }
+
+    def import_view(self, request):
+        """Upload a file and see, without writing anything, what it would change — or every problem in it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        outcome = token = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(MAX_FILE_BYTES + 1)
+            try:
+                outcome = services.import_observations(data, upload.name, user=request.user, dry_run=True)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if outcome.ok:
+                    token = uploads.stash(data, upload.name, request.user)
+        context = self._import_context(request, form=form, outcome=outcome, token=token)
+        return TemplateResponse(request, "admin/kpi/observation/import.html", context)
+
+    def import_confirm_view(self, request):
+        """Write the checked file; it is checked again, and any problem means nothing is written."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        token = request.POST.get("token", "")
+        stashed = uploads.redeem(token, request.user)
+        if stashed is None:
+            self.message_user(
+                request, _("取込みの確認期限が切れました。もう一度ファイルを選んでください。"), messages.ERROR
+            )
+            return redirect("admin:kpi_observation_import")
+        data, filename = stashed
+        try:
+            outcome = services.import_observations(data, filename, user=request.user, dry_run=False)
+        except ImportFileError as error:
+            outcome = None
+            self.message_user(request, str(error), messages.ERROR)
+        if outcome is None or not outcome.ok:
+            context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
+            return TemplateResponse(request, "admin/kpi/observation/import.html", context)
+        uploads.discard(token, request.user)
+        totals = outcome.totals
+        self.message_user(
+            request,
+            _(
+                "取り込みました: 新規 %(new)s 件、変更 %(update)s 件、変更なし %(skip)s 件。"
+                "取り込んだ値は公開されるまで下書きです。"
+            )
+            % totals,
+            messages.SUCCESS,
+        )
+        return redirect("admin:kpi_observation_changelist")
+
+    def export_view(self, request, format):
+        """The values this user may see, in the long layout the import reads (CSV with BOM, or XLSX)."""
+        from .resources import ObservationResource
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = (
+            self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+        )
+        dataset = ObservationResource().export(queryset=queryset)
+        if format == "xlsx":
+            response = HttpResponse(
+                dataset.export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            filename = "observations.xlsx"
+        else:
+            response = HttpResponse(dataset.export("csv").encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+            filename = "observations.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if not change or set(form.changed_data) & set(services.VALUE_FIELDS):
+            # A new or changed value waits for publication.
+            obj.is_published, obj.published_at, obj.published_by = False, None, None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("選択した値を公開する"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        count = services.publish(list(queryset), request.user)
+        self.message_user(request, _("%(count)d 件の値を公開しました。") % {"count": count}, messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+    @admin.action(description=_("選択した概算値を確定値にする（公開は別に行います）"), permissions=["change"])
+    def confirm_selected(self, request, queryset):
+        allowed = [
+            o for o in queryset.select_related("indicator") if roles.can_edit_indicator(request.user, o.indicator)
+        ]
+        count = services.confirm_provisional(allowed)
+        self.message_user(request, _("%(count)d 件の概算値を確定値にしました。") % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(admin.ModelAdmin):
+class TargetRevisionAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
+    indicator_path = "observation__indicator"
     list_display = ("observation", "previous_value", "revised_value", "revised_on")
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)
     search_fields = ("observation__indicator__name", "reason")
+
+    def _indicator_of(self, obj):
+        return obj.observation.indicator

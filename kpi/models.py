@@ -257,6 +257,7 @@ class Observation(models.Model):
         verbose_name = _("系列の値")
         verbose_name_plural = _("系列の値")
         ordering = ("indicator", "fiscal_year", "kind")
+        permissions = [("publish_observation", _("系列の値を公開できる"))]
         constraints = [
             models.UniqueConstraint(
                 fields=("indicator", "fiscal_year", "kind"),
@@ -295,6 +296,13 @@ class Observation(models.Model):
             errors["missing_reason"] = _("値を入力するか、値がない理由を入力してください。")
         if self.comparator and self.kind != self.Kind.TARGET:
             errors["comparator"] = _("「以上」「以下」は目標値にだけ指定できます。")
+        if self.kind != self.Kind.BASELINE and self.indicator_id and self.fiscal_year:
+            plan = self.indicator.plan
+            if not plan.contains_fiscal_year(self.fiscal_year):
+                errors["fiscal_year"] = _("年度は計画期間（%(start)s〜%(end)s年度）の中で入力してください。") % {
+                    "start": plan.start_fiscal_year,
+                    "end": plan.end_fiscal_year,
+                }
         if errors:
             raise ValidationError(errors)
 

@@ -221,3 +221,36 @@ def indicator_rows(indicators, *, published_only=True):
         judgement = progress.judge(series_for(indicator), scheme=indicator.plan.progress_scheme)
         rows.append(KpiRow(indicator, placement, judgement))
     return rows
+
+
+@dataclass(frozen=True)
+class OutstandingActual:
+    indicator: Indicator
+    fiscal_year: int
+    due: object
+    state: str
+
+
+def outstanding_actuals(today, indicators=None):
+    """Actuals that are missing and due soon or overdue, for indicators with a due date (two queries)."""
+    from . import reminders
+
+    if indicators is None:
+        indicators = Indicator.objects.all()
+    indicators = (
+        indicators.filter(actual_due_month__isnull=False)
+        .select_related("plan", "department__municipality")
+        .prefetch_related(
+            Prefetch("observations", queryset=Observation.objects.filter(kind="actual"), to_attr="actual_values")
+        )
+        .order_by("actual_due_month", "actual_due_day", "code")
+    )
+    items = []
+    for indicator in indicators:
+        entered = {o.fiscal_year for o in indicator.actual_values}
+        for year in range(indicator.plan.start_fiscal_year, indicator.plan.end_fiscal_year + 1):
+            due = reminders.due_date(year, indicator.actual_due_month, indicator.actual_due_day)
+            state = reminders.reminder_state(due, today, year in entered)
+            if state:
+                items.append(OutstandingActual(indicator, year, due, state))
+    return items

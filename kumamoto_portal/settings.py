@@ -113,6 +113,8 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Uploaded import files wait here between the dry run and the confirmation (kept at most a day).
+IMPORT_TMP_DIR = Path(env("IMPORT_TMP_DIR", default="") or BASE_DIR / "var" / "imports")
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)

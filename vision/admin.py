@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Goal, MetroArea, Municipality, Plan
+from .models import Department, Goal, MetroArea, Municipality, Plan
 
 
 class MunicipalityInline(admin.TabularInline):
@@ -39,17 +39,6 @@ class MunicipalityAdmin(admin.ModelAdmin):
     )
 
 
-class GoalInline(admin.TabularInline):
-    model = Goal
-    fk_name = "plan"
-    fields = ("code", "number", "title", "parent", "order")
-    extra = 0
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("parent")
-
-
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("title", "kind", "area", "start_fiscal_year", "end_fiscal_year", "progress_scheme")
@@ -66,3 +55,12 @@ class GoalAdmin(admin.ModelAdmin):
     search_fields = ("code", "number", "title", "description")
     autocomplete_fields = ("parent",)
     ordering = ("plan", "order")
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "email")
+    list_filter = ("municipality",)
+    list_select_related = ("municipality",)
+    search_fields = ("name", "municipality__name", "email")
+    filter_horizontal = ("staff",)

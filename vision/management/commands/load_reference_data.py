@@ -8,6 +8,26 @@ from django.db import transaction
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
+def record_initial_history():
+    """Give every row with change history but no history yet a first record, so the first edit shows its old value.
+
+    Fixture loads are raw saves, which write no history; without this the history of a reference value would
+    start at its first change with nothing to compare or revert to. Rows that have history are left alone.
+    """
+    from simple_history.models import registered_models
+    from simple_history.utils import get_history_manager_for_model
+
+    created = 0
+    for model in registered_models.values():
+        history = get_history_manager_for_model(model)
+        with_history = history.values_list(model._meta.pk.attname, flat=True).distinct()
+        missing = list(model._default_manager.exclude(pk__in=with_history))
+        if missing:
+            history.bulk_history_create(missing, default_change_reason="参照データの読込み")
+            created += len(missing)
+    return created
+
+
 class Command(BaseCommand):
     """Load every reference fixture of the project, in dependency order, in one transaction.
 
@@ -28,5 +48,8 @@ class Command(BaseCommand):
             raise SystemExit(1)
         with transaction.atomic():
             call_command("loaddata", *[str(path) for path in fixtures], verbosity=verbosity)
+            created = record_initial_history()
+        if verbosity and created:
+            self.stdout.write(f"変更履歴の起点を {created} 件記録しました。")
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"{len(fixtures)} 件の参照データファイルを読み込みました。"))

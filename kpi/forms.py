@@ -1,0 +1,113 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Observation
+from .numbers import NumberError, is_no_value, parse_number
+
+OUTLIER_FACTOR = 10
+
+
+class NumberField(forms.CharField):
+    """A number as staff type it (1,234 / １２３ / △12); empty or a dash is no value."""
+
+    def __init__(self, *args, decimals=None, **kwargs):
+        self.decimals = decimals
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 10}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if is_no_value(value):
+            return None
+        try:
+            return parse_number(value, self.decimals)
+        except NumberError as error:
+            raise ValidationError(str(error), code="invalid_number") from error
+
+
+def is_outlier(value, previous):
+    """More than ten times last year's value, or less than a tenth of it (sign ignored)."""
+    if value is None or previous is None or previous == 0:
+        return False
+    ratio = abs(value) / abs(previous)
+    return ratio > OUTLIER_FACTOR or ratio < 1 / OUTLIER_FACTOR
+
+
+class SeriesRowForm(forms.Form):
+    """One fiscal year of an indicator's series: its target and its actual, side by side."""
+
+    fiscal_year = forms.IntegerField(widget=forms.HiddenInput)
+    target_value = NumberField(label=_("目標値"))
+    target_comparator = forms.ChoiceField(label=_("比較"), choices=Observation.Comparator.choices, required=False)
+    actual_value = NumberField(label=_("実績値"))
+    actual_provisional = forms.BooleanField(label=_("概算値"), required=False)
+    actual_measured_year = forms.IntegerField(label=_("値が示す年"), required=False, min_value=1900, max_value=2100)
+    actual_missing_reason = forms.CharField(label=_("値がない理由"), required=False, max_length=200)
+
+    def __init__(self, *args, decimals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_value"].decimals = decimals
+        self.fields["actual_value"].decimals = decimals
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("target_comparator") and cleaned.get("target_value") is None:
+            self.add_error("target_comparator", _("「以上」「以下」を付けるときは目標値を入力してください。"))
+        if cleaned.get("actual_value") is not None and cleaned.get("actual_missing_reason"):
+            self.add_error("actual_missing_reason", _("実績値があるときは「値がない理由」は空欄にしてください。"))
+        if cleaned.get("actual_provisional") and cleaned.get("actual_value") is None:
+            self.add_error("actual_provisional", _("概算値にするには実績値を入力してください。"))
+        return cleaned
+
+
+class ActualEntryForm(forms.Form):
+    """This year's actual for one indicator, with last year's value shown for comparison."""
+
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    value = NumberField(label=_("実績値"))
+    is_provisional = forms.BooleanField(label=_("概算値"), required=False)
+    measured_year = forms.IntegerField(label=_("値が示す年"), required=False, min_value=1900, max_value=2100)
+    missing_reason = forms.CharField(label=_("値がない理由"), required=False, max_length=200)
+    confirm_outlier = forms.BooleanField(label=_("この値で正しい"), required=False)
+
+    def __init__(self, *args, indicator=None, previous=None, target=None, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_obj, self.previous, self.target, self.current = indicator, previous, target, current
+        self.fields["value"].decimals = indicator.decimals if indicator else None
+        self.outlier = False
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if value is not None and cleaned.get("missing_reason"):
+            self.add_error("missing_reason", _("実績値があるときは「値がない理由」は空欄にしてください。"))
+        if cleaned.get("is_provisional") and value is None:
+            self.add_error("is_provisional", _("概算値にするには実績値を入力してください。"))
+        previous = self.previous.value if self.previous is not None else None
+        if is_outlier(value, previous) and not cleaned.get("confirm_outlier"):
+            self.outlier = True
+            self.add_error(
+                "value",
+                _(
+                    "前年度（%(previous)s）の10倍を超える、または10分の1未満の値です。正しければ「この値で正しい」に印を付けて保存してください。"
+                )
+                % {"previous": f"{previous:,}"},
+            )
+        return cleaned
+
+    def has_entry(self):
+        data = self.cleaned_data
+        return data.get("value") is not None or bool(data.get("missing_reason"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル（CSV または XLSX）"),
+        help_text=_(
+            "縦長の形式（indicator_id, fiscal_year, kind, value …）か、"
+            "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。"
+            "CSV は UTF-8・Shift_JIS のどちらでも読めます。"
+        ),
+    )

@@ -1,0 +1,38 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from kpi.importing import ImportFileError
+from kpi.services import import_observations
+
+
+class Command(BaseCommand):
+    """Import series values from a CSV (UTF-8, UTF-8 with BOM or Shift_JIS) or XLSX file, long or wide layout.
+
+    Writes nothing and exits with status 1 when any row is bad, listing every bad row and column. Imported
+    values are drafts until published.
+    """
+
+    help = "系列の値を CSV・XLSX から取り込みます。誤りのある行が1つでもあれば何も書き込まずに終了します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="確認だけして書き込まない")
+
+    def handle(self, *args, file, dry_run, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from error
+        try:
+            outcome = import_observations(data, file.name, dry_run=dry_run)
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
+        if outcome.errors:
+            for error in outcome.errors:
+                self.stderr.write(f"{error.row}行目 {error.column}: {error.message}")
+            raise CommandError(f"{len(outcome.errors)} 件の誤りがあるため、何も取り込みませんでした。")
+        totals = outcome.totals
+        verb = "取り込めます（確認のみ）" if dry_run else "取り込みました"
+        counts = f"新規 {totals['new']} 件、変更 {totals['update']} 件、変更なし {totals['skip']} 件"
+        self.stdout.write(f"{verb}: {counts}（{outcome.layout} 形式）。")

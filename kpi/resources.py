@@ -1,0 +1,341 @@
+"""Import and export of indicators and series values with django-import-export.
+
+Rows are found by natural keys (indicator code; indicator, fiscal year and kind), never by database id.
+Imports validate like forms (clean_model_instances) and the caller runs them with
+rollback_on_validation_errors, so a file with one bad row writes nothing. Instances are preloaded once per file
+(one query for the indicators, one for their values) instead of one lookup per row.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from vision import roles
+from vision.models import Department, Plan
+
+from .importing import KIND_WORDS
+from .models import Indicator, Observation
+from .numbers import NumberError, is_no_value, parse_number
+from .opendata import FORMULA_PREFIXES, neutralise, plain_number
+
+
+class SafeTextWidget(widgets.CharWidget):
+    """Text that a spreadsheet would run as a formula is exported with a leading apostrophe, read back without."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value)
+        if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+            text = text[1:]
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return neutralise("" if value is None else str(value))
+
+
+class JapaneseNumberWidget(widgets.Widget):
+    """Numbers as Japanese tables write them (1,234 / △12 / １２３); a dash or an empty cell is no value."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_no_value(value):
+            return None
+        try:
+            return parse_number(value)
+        except NumberError as error:
+            raise ValueError(str(error)) from error
+
+    def render(self, value, obj=None, **kwargs):
+        return plain_number(value)
+
+
+class YearWidget(widgets.Widget):
+    def __init__(self, required=True):
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if is_no_value(value):
+            if self.required:
+                raise ValueError(_("年度を入力してください。"))
+            return None
+        try:
+            year = int(parse_number(value, 0))
+        except NumberError as error:
+            raise ValueError(_("年（西暦4桁）を入力してください: %(value)s") % {"value": value}) from error
+        if not 1900 <= year <= 2100:
+            raise ValueError(_("年（西暦4桁）を入力してください: %(value)s") % {"value": value})
+        return year
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class KindWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        kind = KIND_WORDS.get(str(value or "").strip())
+        if kind is None:
+            raise ValueError(_("種別は baseline / target / actual（基準値・目標値・実績値）のいずれかにしてください。"))
+        return kind
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ComparatorWidget(widgets.Widget):
+    WORDS = {"": "", "gte": "gte", "以上": "gte", "lte": "lte", "以下": "lte"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text not in self.WORDS:
+            raise ValueError(_("比較は gte（以上）、lte（以下）または空欄にしてください。"))
+        return self.WORDS[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class TrueFalseWidget(widgets.Widget):
+    TRUE = {"true", "1", "yes", "○", "概算", "概算値"}
+    FALSE = {"", "false", "0", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("true か false で入力してください: %(value)s") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "true" if value else "false"
+
+
+class CachedIndicatorWidget(widgets.ForeignKeyWidget):
+    """An indicator by its code, looked up in the instance loader's preloaded dict (no query per row)."""
+
+    def __init__(self):
+        super().__init__(Indicator, field="code")
+        self.cache = None
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(value or "").strip()
+        if not code:
+            raise ValueError(_("指標コードを入力してください。"))
+        indicator = self.cache.get(code) if self.cache is not None else Indicator.objects.filter(code=code).first()
+        if indicator is None:
+            raise ValueError(_("指標コード %(code)s は登録されていません。") % {"code": code})
+        return indicator
+
+
+class ObservationLoader(BaseInstanceLoader):
+    """Preloads the file's indicators and their existing values, keyed by (code, fiscal year, kind)."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        codes = {str(code).strip() for code in dataset["indicator_id"]} if dataset and dataset.headers else set()
+        indicators = Indicator.objects.filter(code__in=codes).select_related("plan", "department")
+        resource.fields["indicator"].widget.cache = {indicator.code: indicator for indicator in indicators}
+        self.existing = {
+            (o.indicator.code, o.fiscal_year, o.kind): o
+            for o in Observation.objects.filter(indicator__code__in=codes).select_related("indicator__plan")
+        }
+        resource.existing_baselines = {
+            code: year for (code, year, kind) in self.existing if kind == Observation.Kind.BASELINE
+        }
+
+    def get_instance(self, row):
+        try:
+            key = (
+                str(row["indicator_id"]).strip(),
+                YearWidget().clean(row["fiscal_year"]),
+                KindWidget().clean(row["kind"]),
+            )
+        except (KeyError, ValueError):
+            return None  # the row is reported invalid when its fields are read
+        return self.existing.get(key)
+
+
+class ObservationResource(resources.ModelResource):
+    """Series values in the long layout: one row per indicator, fiscal year and kind."""
+
+    indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
+    fiscal_year = fields.Field(attribute="fiscal_year", column_name="fiscal_year", widget=YearWidget())
+    kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
+    value = fields.Field(attribute="value", column_name="value", widget=JapaneseNumberWidget())
+    comparator = fields.Field(attribute="comparator", column_name="comparator", widget=ComparatorWidget())
+    measured_year = fields.Field(attribute="measured_year", column_name="measured_year", widget=YearWidget(False))
+    provisional = fields.Field(attribute="is_provisional", column_name="provisional", widget=TrueFalseWidget())
+    missing_reason = fields.Field(attribute="missing_reason", column_name="missing_reason", widget=SafeTextWidget())
+    printed = fields.Field(attribute="printed", column_name="printed", widget=SafeTextWidget())
+    note = fields.Field(attribute="note", column_name="note", widget=SafeTextWidget())
+
+    class Meta:
+        model = Observation
+        fields = (
+            "indicator",
+            "fiscal_year",
+            "kind",
+            "value",
+            "comparator",
+            "measured_year",
+            "provisional",
+            "missing_reason",
+            "printed",
+            "note",
+        )
+        export_order = (
+            "indicator",
+            "fiscal_year",
+            "kind",
+            "value",
+            "comparator",
+            "measured_year",
+            "provisional",
+            "missing_reason",
+            "printed",
+            "note",
+        )
+        import_id_fields = ("indicator", "fiscal_year", "kind")
+        instance_loader_class = ObservationLoader
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.existing_baselines = {}
+        self._seen = {}
+
+    def get_export_queryset(self, request=None):
+        return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.indicator_id and instance.fiscal_year and instance.kind and "indicator" not in errors:
+            key = (instance.indicator.code, instance.fiscal_year, instance.kind)
+            row_number = kwargs.get("row_number")
+            if key in self._seen and self._seen[key] != row_number:
+                errors["indicator"] = _("同じ指標・年度・種別の行が %(row)s 件目のデータ行にもあります。") % {
+                    "row": self._seen[key]
+                }
+            self._seen.setdefault(key, row_number)
+            if instance.kind == Observation.Kind.BASELINE:
+                year = self.existing_baselines.setdefault(instance.indicator.code, instance.fiscal_year)
+                if year != instance.fiscal_year:
+                    errors["fiscal_year"] = _("この指標の基準値は既に %(year)s 年度にあります（基準値は1つです）。") % {
+                        "year": year
+                    }
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if (
+            self.user is not None
+            and instance.indicator_id
+            and not roles.can_edit_indicator(self.user, instance.indicator)
+        ):
+            errors.setdefault(
+                "indicator",
+                _("指標 %(code)s を変更する権限がありません（担当の所管課の指標だけを取り込めます）。")
+                % {"code": instance.indicator.code},
+            )
+        # Uniqueness is checked against the preloaded rows and the file itself (import_instance); the
+        # constraints' rules are repeated in Observation.clean(), so no per-row constraint queries here.
+        if self._meta.clean_model_instances:
+            unreadable_value = "value" in errors
+            try:
+                instance.full_clean(exclude=list(errors), validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                model_errors = error.message_dict
+                if unreadable_value:
+                    model_errors.pop("missing_reason", None)  # the value is there, just unreadable
+                for name, messages in model_errors.items():
+                    errors.setdefault(name, messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # An imported value, new or changed, waits for publication like one typed in the admin.
+        instance.is_published = False
+        instance.published_at = None
+        instance.published_by = None
+
+
+class DepartmentWidget(widgets.Widget):
+    """A department as '431001:政策企画課' (municipality code and name)."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        lg_code, _sep, name = text.partition(":")
+        department = Department.objects.filter(municipality__lg_code=lg_code, name=name).first()
+        if department is None:
+            raise ValueError(
+                _("所管課 %(value)s は登録されていません（市町村コード:名称 の形で入力）。") % {"value": text}
+            )
+        return department
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.municipality.lg_code}:{value.name}" if value else ""
+
+
+class IndicatorResource(resources.ModelResource):
+    """Indicators by code, with their plan by slug and department by municipality code and name."""
+
+    plan = fields.Field(attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(Plan, field="slug"))
+    department = fields.Field(attribute="department", column_name="department", widget=DepartmentWidget())
+    name = fields.Field(attribute="name", column_name="name", widget=SafeTextWidget())
+    notes = fields.Field(attribute="notes", column_name="notes", widget=SafeTextWidget())
+    source = fields.Field(attribute="source", column_name="source", widget=SafeTextWidget())
+
+    class Meta:
+        model = Indicator
+        fields = (
+            "code",
+            "plan",
+            "name",
+            "unit",
+            "decimals",
+            "direction",
+            "is_cumulative",
+            "cumulative_since",
+            "source",
+            "notes",
+            "department",
+            "actual_due_month",
+            "actual_due_day",
+        )
+        export_order = fields
+        import_id_fields = ("code",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def get_export_queryset(self, request=None):
+        return Indicator.objects.select_related("plan", "department__municipality").order_by("code")
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if self.user is not None and not roles.is_administrator(self.user):
+            if instance.pk is None:
+                errors.setdefault("code", _("指標の追加は管理者だけができます。"))
+            elif not roles.can_edit_indicator(self.user, Indicator.objects.get(pk=instance.pk)):
+                errors.setdefault("code", _("指標 %(code)s を変更する権限がありません。") % {"code": instance.code})
+        super().validate_instance(instance, errors, validate_unique)

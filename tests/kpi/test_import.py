@@ -1,0 +1,189 @@
+"""Bulk import of series values: encodings, layouts, all-or-nothing, limits and the round trip."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from kpi import importing
+from kpi.importing import ImportFileError, parse_wide_cell, read_table
+from kpi.models import Indicator, Observation
+from kpi.resources import ObservationResource
+from kpi.services import import_observations
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "indicator_id,fiscal_year,kind,value,comparator,measured_year,provisional,missing_reason,printed,note"
+
+
+def csv_bytes(lines, encoding):
+    return ("\r\n".join([HEADER, *lines]) + "\r\n").encode(encoding)
+
+
+def actual(code, year):
+    return Observation.objects.get(indicator__code=code, fiscal_year=year, kind="actual")
+
+
+def test_cp932_csv_is_read_and_imported_as_drafts():
+    data = csv_bytes(
+        ['S2-G1-N1,2020,actual,"2,600",,2017,false,,,熊本市推計', "S2-G1-N2,2020,実績値,△120,,,false,,,"], "cp932"
+    )
+    outcome = import_observations(data, "actuals.csv", dry_run=False)
+    assert outcome.ok and outcome.written
+    assert outcome.totals["new"] == 2
+    gdp = actual("S2-G1-N1", 2020)
+    assert (gdp.value, gdp.measured_year, gdp.note, gdp.is_published) == (Decimal("2600"), 2017, "熊本市推計", False)
+    assert actual("S2-G1-N2", 2020).value == Decimal("-120")
+
+
+def test_utf8_bom_csv_is_read():
+    data = csv_bytes(["S2-G2-N1,2020,actual,6500,,,true,,,"], "utf-8-sig")
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert import_observations(data, "a.csv", dry_run=False).ok
+    assert actual("S2-G2-N1", 2020).is_provisional
+
+
+def test_xlsx_written_with_openpyxl_is_read():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["S2-G1-P1-K1", 2021, "actual", 1.05, None, None, "false", None, None, None])
+    sheet.append(["S2-G1-P1-K2", 2021, "actual", 170, None, None, "false", None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    outcome = import_observations(buffer.getvalue(), "book.xlsx", dry_run=False)
+    assert outcome.ok, outcome.errors
+    assert actual("S2-G1-P1-K1", 2021).value == Decimal("1.05")
+    assert actual("S2-G1-P1-K2", 2021).value == Decimal("170")
+
+
+def test_committee_wide_layout_is_read():
+    wide = "\r\n".join(
+        [
+            "indicator_id,kind,H28,H29,H30,H31",
+            'S1-G1-N1,実績値,"2,400（H25）","2,354（H26）","2,496（H27）",―',
+            'S1-G2-N1,実績値,6797,6746,"6,800※概算値",',
+            "S1-G2-N1,目標値,7000以上,7000以上,7000以上,7000以上",
+        ]
+    ).encode("cp932")
+    outcome = import_observations(wide, "committee.csv", dry_run=False)
+    assert outcome.layout == "wide"
+    assert outcome.ok, outcome.errors
+    changed = actual("S1-G1-N1", 2016)
+    assert (changed.value, changed.measured_year, changed.printed) == (Decimal("2400"), 2013, "2,400（H25）")
+    births = actual("S1-G2-N1", 2018)
+    assert (births.value, births.is_provisional) == (Decimal("6800"), True)
+    assert births.note == "※H30の出生数は、概算値。10月に数値確定"  # the wide layout carries no notes: kept
+    assert outcome.totals["new"] == 0
+    assert not Observation.objects.filter(indicator__code="S1-G1-N1", fiscal_year=2019, kind="actual").exists()
+
+
+def test_wide_layout_errors_name_the_cell_where_it_was_typed():
+    wide = "indicator_id,kind,H28,H29\r\nS1-G1-N1,実績値,2400,abc\r\nS1-G1-N1,予算,1,2\r\n".encode()
+    outcome = import_observations(wide, "w.csv", dry_run=False)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "H29"), (3, "kind")]
+    assert actual("S1-G1-N1", 2016).value == Decimal("2334")  # nothing written
+
+
+def test_one_bad_row_among_a_thousand_writes_nothing_and_names_the_row():
+    plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–FY2023
+    Indicator.objects.bulk_create(
+        Indicator(code=f"BULK-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(250)
+    )
+    rows = [f"BULK-{n},{year},actual,{n * 10 + year % 10},,,false,,," for n in range(250) for year in range(2020, 2024)]
+    assert len(rows) == 1000
+    bad_index = 637
+    rows.insert(bad_index, "BULK-1,2031,target,5,,,false,,,")  # outside the plan period
+    before = Observation.objects.count()
+    outcome = import_observations(csv_bytes(rows, "utf-8"), "big.csv", dry_run=False)
+    assert not outcome.written
+    assert [(e.row, e.column) for e in outcome.errors] == [(bad_index + 2, "fiscal_year")]  # header is row 1
+    assert "計画期間" in outcome.errors[0].message
+    assert Observation.objects.count() == before
+
+    del rows[bad_index]
+    outcome = import_observations(csv_bytes(rows, "utf-8"), "big.csv", dry_run=False)
+    assert outcome.written and outcome.totals["new"] == 1000
+    assert Observation.objects.count() == before + 1000
+
+
+def test_duplicate_rows_in_one_file_are_refused():
+    data = csv_bytes(["S2-G1-N1,2020,actual,1,,,false,,,", "S2-G1-N1,2020,actual,2,,,false,,,"], "utf-8")
+    outcome = import_observations(data, "dup.csv", dry_run=False)
+    assert [e.row for e in outcome.errors] == [3]
+    assert not Observation.objects.filter(indicator__code="S2-G1-N1", fiscal_year=2020, kind="actual").exists()
+
+
+def test_import_command_exits_non_zero_and_writes_nothing(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes(["S2-G1-N1,2020,actual,1,,,false,,,", "S2-G1-N1,2021,actual,x,,,false,,,"], "cp932"))
+    with pytest.raises(CommandError, match="何も取り込みませんでした"):
+        call_command("import_observations", str(path))
+    assert not Observation.objects.filter(indicator__code="S2-G1-N1", kind="actual").exists()
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes(["S2-G1-N1,2020,actual,1,,,false,,,"], "cp932"))
+    call_command("import_observations", str(good), "--dry-run")
+    assert not Observation.objects.filter(indicator__code="S2-G1-N1", kind="actual").exists()
+    call_command("import_observations", str(good))
+    assert actual("S2-G1-N1", 2020).value == 1
+
+
+def test_limits_and_unreadable_files(monkeypatch):
+    with pytest.raises(ImportFileError, match="文字コード"):
+        read_table(b"a,b\r\n\x85\x40,\xff\r\n", "x.csv")
+    # Excel's "Unicode text" (UTF-16, tab separated) is read too
+    assert read_table("指標,値\r\nS1,1\r\n".replace(",", "\t").encode("utf-16"), "x.txt")[1] == ["S1", "1"]
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10)
+    with pytest.raises(ImportFileError, match="大きすぎます"):
+        read_table(b"a,b,c\r\n1,2,3\r\n", "x.csv")
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    with pytest.raises(ImportFileError, match="行数が多すぎます"):
+        read_table(b"a\r\n1\r\n2\r\n3\r\n", "x.csv")
+    with pytest.raises(ImportFileError, match="XLSX"):
+        read_table(b"PK\x03\x04 not really a zip", "x.xlsx")
+
+
+def test_xlsx_that_expands_too_much_is_refused(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    workbook = Workbook()
+    workbook.active.append(["x" * 5000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportFileError, match="展開後"):
+        read_table(buffer.getvalue(), "bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2,325（H24）", {"value": "2325", "measured_year": 2012, "comparator": "", "provisional": "false"}),
+        ("7,000以上", {"value": "7000", "comparator": "gte"}),
+        ("6,766※概算値", {"value": "6766", "provisional": "true"}),
+        ("△37", {"value": "-37"}),
+        ("41(H26)", {"value": "41", "measured_year": 2014}),
+    ],
+)
+def test_parse_wide_cell(cell, expected):
+    parsed = parse_wide_cell(cell)
+    assert {key: parsed[key] for key in expected} == expected
+    assert parsed["printed"] == cell
+
+
+def test_export_neutralises_formulas_and_round_trips():
+    gdp = Observation.objects.get(indicator__code="S1-G1-N1", fiscal_year=2016, kind="actual")
+    gdp.note = '=HYPERLINK("http://example.invalid")'
+    gdp.save()
+    first = ObservationResource().export().csv
+    assert "'=HYPERLINK" in first
+    assert "-1394" in first  # a negative number is a number, not a formula
+    Observation.objects.all().delete()
+    outcome = import_observations(first.encode("utf-8-sig"), "export.csv", dry_run=False)
+    assert outcome.ok, outcome.errors[:3]
+    assert Observation.objects.get(
+        pk__isnull=False, indicator__code="S1-G1-N1", fiscal_year=2016, kind="actual"
+    ).note.startswith("=HYPERLINK")
+    second = ObservationResource().export().csv
+    assert second == first
