@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vision",
     "agreements",
     "kpi",
+    "committee",
 ]
 
 MIDDLEWARE = [
