@@ -761,3 +761,34 @@ class Comment(models.Model):
             raise ValidationError(REVIEW_CLOSED_MESSAGE)
         if self.review_id and self.indicator_id and self.indicator.plan_id != self.review.plan_id:
             raise ValidationError({"indicator": _("検証する計画の指標を選んでください。")})
+
+
+class EditionManager(models.Manager):
+    def get_by_natural_key(self, committee_slug, fiscal_year):
+        return self.get(review__committee__slug=committee_slug, review__fiscal_year=fiscal_year)
+
+
+class Edition(models.Model):
+    """An annual edition (年度版): the values, statuses and opinions as the committee saw them when it closed a review.
+
+    Frozen once; later corrections to the data do not change it, so two editions can be compared.
+    """
+
+    review = models.OneToOneField(Review, verbose_name=_("検証"), on_delete=models.PROTECT, related_name="edition")
+    frozen_at = models.DateTimeField(_("確定日時"))
+    snapshot = models.JSONField(_("内容"))
+
+    objects = EditionManager()
+
+    class Meta:
+        verbose_name = _("年度版")
+        verbose_name_plural = _("年度版")
+        ordering = ("-review__fiscal_year",)
+
+    def __str__(self):
+        return _("%(review)s（年度版）") % {"review": self.review}
+
+    def natural_key(self):
+        return self.review.natural_key()
+
+    natural_key.dependencies = ["committee.review"]

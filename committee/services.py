@@ -50,6 +50,9 @@ def close_review(review: Review, *, on=None) -> Review:
     locked.full_clean()
     locked.save(update_fields=["status", "closed_on"])
     review.status, review.closed_on = locked.status, locked.closed_on
+    from .editions import freeze
+
+    freeze(locked)  # the annual edition: what the committee saw, kept after later corrections
     return locked
 
 

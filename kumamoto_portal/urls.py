@@ -17,5 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("vision.urls")),
     path("", include("agreements.urls")),
     path("", include("kpi.urls")),
+    path("", include("committee.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     prefix_default_language=True,
 )

@@ -19,6 +19,22 @@ _READ = ("view",)
 _WRITE = ("view", "add", "change")
 ROLE_PERMISSIONS = {
     ADMINISTRATORS: {
+        "committee": {
+            model: ("view", "add", "change", "delete")
+            for model in (
+                "committee",
+                "member",
+                "appointment",
+                "meeting",
+                "agendaitem",
+                "meetingdocument",
+                "publiccomment",
+                "review",
+                "evaluation",
+                "comment",
+                "edition",
+            )
+        },
         "vision": {
             model: ("view", "add", "change", "delete")
             for model in ("metroarea", "municipality", "department", "plan", "goal")
@@ -58,6 +74,24 @@ ROLE_PERMISSIONS = {
         },
     },
     COMMITTEE_MEMBERS: {
+        "committee": {
+            **{
+                model: _READ
+                for model in (
+                    "committee",
+                    "member",
+                    "appointment",
+                    "meeting",
+                    "agendaitem",
+                    "meetingdocument",
+                    "publiccomment",
+                    "review",
+                    "edition",
+                )
+            },
+            "evaluation": ("view", "change"),
+            "comment": ("view", "add", "change"),
+        },
         "vision": {model: _READ for model in ("metroarea", "municipality", "department", "plan", "goal")},
         "agreements": {model: _READ for model in ("agreement", "article", "roleassignment", "policyarea")},
         "kpi": {model: _READ for model in ("indicator", "indicatorplacement", "observation", "targetrevision")},

@@ -1,0 +1,150 @@
+"""The committee's material built from live data: the policy sheet and the status table.
+
+A policy sheet reproduces the layout of the 検証委員会資料: the policy, its measures, the department's
+方向性 and 課題・検証, and a KPI table with fiscal years as columns and 目標値 / 実績値 rows, each value with the
+year it measures (2,325（H24）). The same structures feed the HTML page, the XLSX export and the PDF.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from kpi import progress
+from kpi.models import Indicator, IndicatorPlacement, Observation
+from kpi.presentation import format_number
+from kpi.selectors import KpiRow, series_for
+from vision import wareki
+from vision.models import Goal
+
+
+def cell_text(observation, decimals):
+    """A value as the committee tables print it: 2,325（H24）, 7,000以上, 6,766※, ―."""
+    if observation is None:
+        return ""
+    if observation.value is None:
+        return "―"
+    text = format_number(observation.value, decimals)
+    if observation.comparator == "gte":
+        text += "以上"
+    elif observation.comparator == "lte":
+        text += "以下"
+    if observation.measured_year and observation.measured_year != observation.fiscal_year:
+        text += f"（{wareki.year_label(observation.measured_year).split('(')[0]}）"
+    if observation.is_provisional:
+        text += "※"
+    return text
+
+
+@dataclass
+class SheetKpi:
+    row: KpiRow
+    targets: list  # one cell text per year column
+    actuals: list
+    baseline: str
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class PolicySheet:
+    policy: Goal
+    measures: list
+    evaluation: object
+    years: list  # fiscal years, the first being the baseline column when the plan starts with one
+    year_labels: list
+    kpis: list
+
+    @property
+    def footnotes(self):
+        notes = []
+        for kpi in self.kpis:
+            if kpi.row.indicator.notes:
+                notes.append(f"{kpi.row.indicator.name}: {kpi.row.indicator.notes}")
+            notes += kpi.notes
+        if any("※" in cell for kpi in self.kpis for cell in kpi.actuals):
+            notes.append("※は概算値")
+        return notes
+
+
+def _indicators(plan, *, published_only):
+    observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
+    if published_only:
+        observations = observations.published()
+    return Indicator.objects.select_related("plan", "department").prefetch_related(
+        Prefetch("observations", queryset=observations)
+    )
+
+
+def plan_years(plan, indicators):
+    """The year columns: from the earliest baseline (or the plan's start) to the plan's end."""
+    start = plan.start_fiscal_year
+    for indicator in indicators:
+        for observation in indicator.observations.all():
+            if observation.kind == Observation.Kind.BASELINE:
+                start = min(start, observation.fiscal_year)
+    return list(range(start, plan.end_fiscal_year + 1))
+
+
+def policy_sheets(review, *, policies=None, published_only=False):
+    """One sheet per policy (施策) of the review's plan, in document order, in a fixed number of queries."""
+    plan = review.plan
+    goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
+    children = {}
+    for goal in goals:
+        children.setdefault(goal.parent_id, []).append(goal)
+    placements = list(
+        IndicatorPlacement.objects.filter(goal__plan=plan)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("indicator", queryset=_indicators(plan, published_only=published_only)))
+    )
+    by_goal = {}
+    for placement in placements:
+        by_goal.setdefault(placement.goal_id, []).append(placement)
+    evaluations = {evaluation.policy_id: evaluation for evaluation in review.evaluations.all()}
+    years = plan_years(plan, [p.indicator for p in placements])
+    labels = [wareki.year_label(year, fiscal=True).split("(")[0] for year in years]
+    # A sheet per goal that has an evaluation (or, when none has, per 施策: the second level), preceded by
+    # the top-level goals that carry their own indicators (the 数値目標 page of the committee material).
+    top_level = {goal.pk for goal in goals if goal.parent_id is None}
+    policies_ = [g for g in goals if g.pk in evaluations] or [g for g in goals if g.parent_id in top_level]
+    headline = [g for g in goals if g.pk in top_level and g.pk in by_goal and g not in policies_]
+    chosen = sorted(headline + policies_, key=lambda g: (g.order, g.pk))
+    if policies is not None:
+        wanted = {p.pk for p in policies}
+        chosen = [g for g in chosen if g.pk in wanted]
+    sheets = []
+    for policy in chosen:
+        kpis = []
+        for placement in by_goal.get(policy.pk, []) + [
+            p for c in children.get(policy.pk, []) for p in by_goal.get(c.pk, [])
+        ]:
+            indicator = placement.indicator
+            values = {(o.fiscal_year, o.kind): o for o in indicator.observations.all()}
+            judgement = progress.judge(series_for(indicator), scheme=plan.progress_scheme)
+            baseline = next((o for o in indicator.observations.all() if o.kind == Observation.Kind.BASELINE), None)
+            kpis.append(
+                SheetKpi(
+                    row=KpiRow(indicator, placement, judgement),
+                    targets=[cell_text(values.get((year, "target")), indicator.decimals) for year in years],
+                    actuals=[
+                        cell_text(
+                            values.get((year, "actual"))
+                            or (baseline if baseline and baseline.fiscal_year == year else None),
+                            indicator.decimals,
+                        )
+                        for year in years
+                    ],
+                    baseline=cell_text(baseline, indicator.decimals),
+                    notes=[o.note for o in indicator.observations.all() if o.note],
+                )
+            )
+        sheets.append(
+            PolicySheet(
+                policy=policy,
+                measures=[] if policy.pk in top_level else children.get(policy.pk, []),
+                evaluation=evaluations.get(policy.pk),
+                years=years,
+                year_labels=labels,
+                kpis=kpis,
+            )
+        )
+    return sheets

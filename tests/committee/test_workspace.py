@@ -1,0 +1,183 @@
+"""The members' workspace: dashboard, policy sheets, comments, exports, annual editions and the public pages."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from openpyxl import load_workbook
+
+from committee import editions, services
+from committee.models import Appointment, Comment, Committee, Edition, Evaluation, Member, Review
+from committee.sheets import cell_text
+from kpi import services as kpi_services
+from kpi.models import Indicator, Observation
+from vision import roles
+from vision.models import Plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A committee member in office today, with a login."""
+    user = django_user_model.objects.create_user("member", "member@example.jp", "pw-for-tests-only")
+    user.groups.add(Group.objects.get(name=roles.COMMITTEE_MEMBERS))
+    person = Member.objects.create(committee=Committee.objects.get(), name="新任　委員", user=user, order=99)
+    Appointment.objects.create(member=person, starts_on=datetime.date(2026, 4, 1), ends_on=datetime.date(2029, 3, 31))
+    return user
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def open_review():
+    committee = Committee.objects.get()
+    review = Review.objects.create(
+        committee=committee, plan=Plan.objects.get(slug="kumamoto-strategy-1"), fiscal_year=2020
+    )
+    return review
+
+
+def test_workspace_needs_a_login_and_is_closed_to_the_public(client, django_user_model):
+    response = client.get("/ja/workspace/")
+    assert response.status_code == 302 and "/ja/accounts/login/" in response["Location"]
+    outsider = django_user_model.objects.create_user("citizen", "", "pw-for-tests-only")
+    client.force_login(outsider)
+    assert client.get("/ja/workspace/").status_code == 403
+
+
+def test_dashboard_shows_unpublished_values_and_filters(member_client):
+    Observation.objects.filter(indicator__code="S1-G2-N1", fiscal_year=2018, kind="actual").update(is_published=False)
+    response = member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1", "status": "behind"})
+    rows = response.context["rows"]
+    assert rows and all(row.judgement.status == "behind" for row in rows)
+    births = next(row for row in rows if row.indicator.code == "S1-G2-N1")
+    assert births.has_draft and births.trend
+    assert "private" in response.get("Cache-Control", "") or "public" not in response.get("Cache-Control", "")
+    by_rate = member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1", "sort": "rate"}).context["rows"]
+    rates = [row.judgement.rate for row in by_rate if row.judgement.rate is not None]
+    assert rates == sorted(rates)
+
+
+def test_dashboard_query_count_is_bounded(member_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1"})
+
+
+def test_policy_sheet_reproduces_the_committee_table(member_client):
+    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/")
+    sheet = response.context["sheet"]
+    assert sheet.year_labels == ["H27", "H28", "H29", "H30", "H31"]
+    ratio = next(kpi for kpi in sheet.kpis if kpi.row.indicator.code == "S1-G1-P1-K1")
+    assert ratio.targets == ["", "0.75", "0.80", "0.85", "0.90"]
+    assert ratio.actuals == ["0.56（H26）", "0.80", "1.02", "1.14", ""]
+    assert sheet.evaluation.direction_text.startswith("引き続き関連事業者と連携した合同就職面談会等")
+    body = response.content.decode()
+    assert "この検証は締め切られているため" in body
+
+
+def test_cell_text_matches_the_printed_tables():
+    births = Observation.objects.get(indicator__code="S1-G2-N1", fiscal_year=2018, kind="actual")
+    assert cell_text(births, 0) == "6,766※"
+    target = Observation.objects.get(indicator__code="S1-G2-N1", fiscal_year=2016, kind="target")
+    assert cell_text(target, 0) == "7,000以上"
+    gdp = Observation.objects.get(indicator__code="S1-G1-N1", fiscal_year=2018, kind="actual")
+    assert cell_text(gdp, 0) == "2,496（H27）"
+
+
+def test_members_comment_on_kpis_of_an_open_review(member_client, member, open_review, client):
+    indicator = Indicator.objects.get(code="S1-G1-P1-K1")
+    url = "/ja/workspace/reviews/2020/sheets/G1-P1/"
+    response = member_client.post(url, {"indicator": indicator.pk, "body": "正社員の求人倍率の推移を業種別に見たい。"})
+    assert response.status_code == 302
+    comment = Comment.objects.get(review=open_review)
+    assert (comment.author, comment.indicator) == (member, indicator)
+    assert "業種別に見たい" in member_client.get(url).content.decode()
+    empty = member_client.post(url, {"indicator": indicator.pk, "body": ""})
+    assert empty.status_code == 200 and Comment.objects.count() == 1
+    # never on the public pages
+    client.logout()
+    assert "業種別に見たい" not in client.get("/ja/indicators/S1-G1-P1-K1/").content.decode()
+
+
+def test_comment_on_a_closed_review_is_refused_even_when_crafted(member_client):
+    indicator = Indicator.objects.get(code="S1-G1-P1-K1")
+    member_client.post("/ja/workspace/reviews/2019/sheets/G1-P1/", {"indicator": indicator.pk, "body": "x"})
+    assert not Comment.objects.filter(review__fiscal_year=2019).exists()
+
+
+def test_sheet_xlsx_cells_match_the_database(member_client):
+    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/sheet.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    header = next(row for row in rows if row[0] == "KPI")
+    assert list(header[3:8]) == ["H27", "H28", "H29", "H30", "H31"]
+    target_row = next(row for row in rows if row[0] == "企業立地件数（累計）")
+    actual_row = rows[rows.index(target_row) + 1]
+    stored = {o.fiscal_year: o for o in Observation.objects.filter(indicator__code="S1-G1-P1-K2")}
+    assert target_row[4] == f"{stored[2016].value:,.0f}" or target_row[4] == "124"
+    assert actual_row[2] == "実績値"
+    actual_2018 = Observation.objects.get(indicator__code="S1-G1-P1-K2", fiscal_year=2018, kind="actual")
+    assert actual_row[6] == str(int(actual_2018.value))
+
+
+def test_status_xlsx_cells_match_the_database(member_client):
+    response = member_client.get("/ja/workspace/reviews/2019/status.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "指標コード"
+    by_code = {row[0]: row for row in rows[1:]}
+    assert len(by_code) == Indicator.objects.filter(plan__slug="kumamoto-strategy-1").count()
+    births = by_code["S1-G2-N1"]
+    assert (births[5], births[8], births[9]) == (6766, "遅れ", "概算値")
+    assert births[7] == pytest.approx(96.7)
+
+
+def test_pdf_is_generated_from_the_same_html(member_client):
+    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/sheet.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    html = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/print/").content.decode()
+    assert "css/print." in html and "企業立地件数（累計）" in html
+
+
+def test_closing_a_review_freezes_an_edition_that_survives_corrections(member_client, open_review):
+    services.save_evaluation(
+        Evaluation(review=open_review, policy=open_review.plan.goals.get(code="G1-P1"), committee_opinion="順調。")
+    )
+    services.close_review(open_review)
+    edition = Edition.objects.get(review=open_review)
+    assert edition.snapshot["indicators"]["S1-G1-N1"]["values"]["2018:actual"]["value"] == "2496"
+
+    indicator = Indicator.objects.get(code="S1-G1-N1")
+    kpi_services.record_observation(indicator, 2018, "actual", value=Decimal("2300"))
+    edition.refresh_from_db()
+    assert edition.snapshot["indicators"]["S1-G1-N1"]["values"]["2018:actual"]["value"] == "2496"
+
+    values, statuses = editions.compare(edition.snapshot, editions.snapshot(open_review))
+    assert [(c.code, c.key) for c in values] == [("S1-G1-N1", "2018:actual")]
+    assert [(c.code, c.old, c.new) for c in statuses] == [("S1-G1-N1", "順調", "遅れ")]
+    page = member_client.get("/ja/workspace/editions/2020/now/").content.decode()
+    assert "2018:actual" in page
+
+
+def test_two_editions_side_by_side(member_client, open_review):
+    services.close_review(open_review)
+    response = member_client.get("/ja/workspace/editions/", {"from": 2019, "to": 2020})
+    assert response.status_code == 200
+    assert response.context["old"].review.fiscal_year == 2019
+
+
+def test_public_committee_pages(client, open_review):
+    body = client.get("/ja/committee/").content.decode()
+    assert "澤田　道夫" in body and "田邉　元" in body
+    assert "荒川　浩二 委員の後任" in body
+    assert client.get("/ja/committee/reviews/2019/").status_code == 200
+    assert client.get("/ja/committee/reviews/2020/").status_code == 404  # open: not public yet
