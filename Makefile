@@ -48,3 +48,4 @@ messages: setup-dev
 bench: setup-dev
 	$(PY) bench/figure_build.py
 	$(PY) bench/page_weight.py
+	$(PY) bench/import_speed.py

@@ -95,7 +95,7 @@ def import_observations(data, filename="", *, user=None, dry_run=True):
     importing.ImportFileError when the file itself cannot be read.
     """
     from .importing import detect_layout, long_dataset, read_table, wide_to_long
-    from .resources import ObservationResource
+    from .resources import ObservationResource, ObservationWriteResource
 
     rows = read_table(data, filename)
     layout = detect_layout(rows[0])
@@ -109,7 +109,7 @@ def import_observations(data, filename="", *, user=None, dry_run=True):
         if not outcome.errors:
             outcome.errors.append(CellError(2, "", _("取り込む値がありません。")))
         return outcome
-    resource = ObservationResource(user=user)
+    resource = (ObservationResource if dry_run else ObservationWriteResource)(user=user)
     result = resource.import_data(
         dataset,
         dry_run=dry_run or bool(cell_errors),
