@@ -7,10 +7,12 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
+from vision.admin_import import TabularImportAdminMixin
 
 from . import services
 from .forms import AgreementAdminForm, CopyAgreementForm
 from .models import Agreement, Article, Pillar, PolicyArea, PolicyAreaGroup, RoleAssignment, VisionGoalLink
+from .resources import RoleAssignmentResource
 
 
 class ReadOnlyUnlessDraftMixin:
@@ -190,3 +192,34 @@ class PolicyAreaAdmin(admin.ModelAdmin):
     list_select_related = ("pillar", "group")
     search_fields = ("code", "name")
     inlines = [VisionGoalLinkInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(TabularImportAdminMixin, SimpleHistoryAdmin):
+    """The role-table rows of every agreement, for bulk import and export (editing is in the agreement)."""
+
+    list_display = ("agreement", "policy_area", "order")
+    list_filter = ("agreement__status", "policy_area__pillar", "agreement__partner")
+    list_select_related = ("agreement__partner", "agreement__central_city", "policy_area")
+    search_fields = ("initiative", "central_role", "partner_role", "policy_area__name", "agreement__partner__name")
+    change_list_template = "admin/tabular_change_list.html"
+    import_resource_class = RoleAssignmentResource
+    import_help = _(
+        "連携協約は乙の市町村コード（partner_lg_code）と版（version）、政策分野はコード（policy_area、例: 3-1-10）で"
+        "指定します。取り込めるのは「案」の連携協約の別表だけです。"
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if roles.sees_everything(request.user):
+            return queryset
+        return queryset.filter(agreement__in=roles.editable_agreements(request.user, Agreement.objects.all()))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return (
+            obj.agreement.is_editable
+            and roles.editable_agreements(request.user, Agreement.objects.filter(pk=obj.agreement_id)).exists()
+        )

@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms import formset_factory
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,12 +11,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
+from vision.admin_import import TabularImportAdminMixin
 from vision.wareki import fiscal_year_of, year_label
 
-from . import services, uploads
-from .forms import ActualEntryForm, ImportUploadForm, SeriesRowForm
-from .importing import MAX_FILE_BYTES, ImportFileError
+from . import services
+from .forms import ActualEntryForm, SeriesRowForm
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
+from .resources import IndicatorResource, ObservationResource
 
 
 class IndicatorScopedMixin:
@@ -84,7 +84,7 @@ class ObservationInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "unit", "plan", "department", "direction", "is_cumulative")
     list_filter = ("plan", "department", "direction", "is_cumulative")
     list_select_related = ("plan", "department__municipality")
@@ -92,6 +92,9 @@ class IndicatorAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("department",)
     inlines = [IndicatorPlacementInline, ObservationInline]
     change_form_template = "admin/kpi/indicator/change_form.html"
+    change_list_template = "admin/tabular_change_list.html"
+    import_resource_class = IndicatorResource
+    import_help = _("指標コード（code）で照合します。計画は識別名、所管課は「市町村コード:名称」で指定します。")
     fieldsets = (
         (None, {"fields": ("code", "plan", "name", "unit", "decimals", "direction")}),
         (_("累計"), {"fields": ("is_cumulative", "cumulative_since")}),
@@ -304,7 +307,7 @@ class TargetRevisionInline(admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
+class ObservationAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
     indicator_path = "indicator"
     list_display = (
         "indicator",
@@ -325,101 +328,18 @@ class ObservationAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
     inlines = [TargetRevisionInline]
     actions = ["publish_selected", "confirm_selected"]
     change_list_template = "admin/kpi/observation/change_list.html"
+    import_resource_class = ObservationResource
 
-    def get_urls(self):
-        urls = [
-            path("import/", self.admin_site.admin_view(self.import_view), name="kpi_observation_import"),
-            path(
-                "import/confirm/",
-                self.admin_site.admin_view(self.import_confirm_view),
-                name="kpi_observation_import_confirm",
-            ),
-            path("export/<str:format>/", self.admin_site.admin_view(self.export_view), name="kpi_observation_export"),
-        ]
-        return urls + super().get_urls()
+    import_help = _(
+        "縦長の形式（indicator_id, fiscal_year, kind, value …）か、"
+        "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。取り込んだ値は公開されるまで下書きです。"
+    )
 
-    def _import_context(self, request, **extra):
-        return {
-            **self.admin_site.each_context(request),
-            "title": _("系列の値の一括取込み"),
-            "opts": self.model._meta,
-            "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
-            **extra,
-        }
+    def run_import(self, data, filename, user, dry_run):
+        return services.import_observations(data, filename, user=user, dry_run=dry_run)
 
-    def import_view(self, request):
-        """Upload a file and see, without writing anything, what it would change — or every problem in it."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
-        outcome = token = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read(MAX_FILE_BYTES + 1)
-            try:
-                outcome = services.import_observations(data, upload.name, user=request.user, dry_run=True)
-            except ImportFileError as error:
-                form.add_error("file", str(error))
-            else:
-                if outcome.ok:
-                    token = uploads.stash(data, upload.name, request.user)
-        context = self._import_context(request, form=form, outcome=outcome, token=token)
-        return TemplateResponse(request, "admin/kpi/observation/import.html", context)
-
-    def import_confirm_view(self, request):
-        """Write the checked file; it is checked again, and any problem means nothing is written."""
-        if request.method != "POST" or not self.has_add_permission(request):
-            raise PermissionDenied
-        token = request.POST.get("token", "")
-        stashed = uploads.redeem(token, request.user)
-        if stashed is None:
-            self.message_user(
-                request, _("取込みの確認期限が切れました。もう一度ファイルを選んでください。"), messages.ERROR
-            )
-            return redirect("admin:kpi_observation_import")
-        data, filename = stashed
-        try:
-            outcome = services.import_observations(data, filename, user=request.user, dry_run=False)
-        except ImportFileError as error:
-            outcome = None
-            self.message_user(request, str(error), messages.ERROR)
-        if outcome is None or not outcome.ok:
-            context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
-            return TemplateResponse(request, "admin/kpi/observation/import.html", context)
-        uploads.discard(token, request.user)
-        totals = outcome.totals
-        self.message_user(
-            request,
-            _(
-                "取り込みました: 新規 %(new)s 件、変更 %(update)s 件、変更なし %(skip)s 件。"
-                "取り込んだ値は公開されるまで下書きです。"
-            )
-            % totals,
-            messages.SUCCESS,
-        )
-        return redirect("admin:kpi_observation_changelist")
-
-    def export_view(self, request, format):
-        """The values this user may see, in the long layout the import reads (CSV with BOM, or XLSX)."""
-        from .resources import ObservationResource
-
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        queryset = (
-            self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
-        )
-        dataset = ObservationResource().export(queryset=queryset)
-        if format == "xlsx":
-            response = HttpResponse(
-                dataset.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            filename = "observations.xlsx"
-        else:
-            response = HttpResponse(dataset.export("csv").encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-            filename = "observations.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    def export_queryset(self, request):
+        return self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
 
     def save_model(self, request, obj, form, change):
         if not change or set(form.changed_data) & set(services.VALUE_FIELDS):

@@ -5,6 +5,8 @@ import io
 import json
 from decimal import Decimal
 
+from vision.tabular import FORMULA_PREFIXES, neutralise  # noqa: F401  (kpi code imports them from here)
+
 # (column, meaning) — the column dictionary published beside the data.
 COLUMNS = [
     ("plan_id", "計画の識別名"),
@@ -27,8 +29,6 @@ FIELDNAMES = [name for name, _meaning in COLUMNS]
 LICENCE = (
     "このデータは出典資料（熊本市・熊本連携中枢都市圏の公表資料）に基づきます。出典を明記の上、自由に利用できます。"
 )
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain_number(value):
@@ -37,11 +37,6 @@ def plain_number(value):
         return ""
     normalised = value.normalize() if isinstance(value, Decimal) else Decimal(value).normalize()
     return format(normalised, "f")
-
-
-def neutralise(text):
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_PREFIXES) else text
 
 
 def _cell(name, value):

@@ -13,24 +13,12 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from vision import roles
 from vision.models import Department, Plan
+from vision.tabular import SafeTextWidget
 
 from .importing import KIND_WORDS
 from .models import Indicator, Observation
 from .numbers import NumberError, is_no_value, parse_number
-from .opendata import FORMULA_PREFIXES, neutralise, plain_number
-
-
-class SafeTextWidget(widgets.CharWidget):
-    """Text that a spreadsheet would run as a formula is exported with a leading apostrophe, read back without."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value)
-        if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
-            text = text[1:]
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return neutralise("" if value is None else str(value))
+from .opendata import plain_number
 
 
 class JapaneseNumberWidget(widgets.Widget):

@@ -1,13 +1,10 @@
 """Writes to series values: recording, publishing and confirming them. Every change leaves a history row."""
 
-from dataclasses import dataclass, field
-
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .importing import CellError
+from vision.tabular import ImportOutcome, import_table, run_import  # noqa: F401  (the admin imports them here)
+
 from .models import Observation
 
 VALUE_FIELDS = ("value", "comparator", "measured_year", "is_provisional", "missing_reason", "printed", "note")
@@ -65,29 +62,6 @@ def confirm_provisional(observations):
     return count
 
 
-@dataclass
-class ImportOutcome:
-    """What an import did or would do: counts by kind of change, the rows with their diffs, and every error."""
-
-    layout: str
-    totals: dict = field(default_factory=dict)
-    rows: list = field(default_factory=list)
-    errors: list = field(default_factory=list)  # importing.CellError, by file row and column
-    diff_headers: list = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def ok(self):
-        return not self.errors
-
-
-def _column_of(resource, attribute):
-    for field_name, resource_field in resource.fields.items():
-        if attribute in (field_name, resource_field.attribute):
-            return resource_field.column_name
-    return attribute if attribute != NON_FIELD_ERRORS else ""
-
-
 def import_observations(data, filename="", *, user=None, dry_run=True):
     """Check, and unless `dry_run` write, a file of series values; any bad row means nothing is written.
 
@@ -104,40 +78,5 @@ def import_observations(data, filename="", *, user=None, dry_run=True):
     else:
         dataset, cell_errors = long_dataset(rows), []
         sources = [(index + 2, None) for index in range(len(dataset))]
-    outcome = ImportOutcome(layout=layout, errors=list(cell_errors))
-    if not len(dataset):
-        if not outcome.errors:
-            outcome.errors.append(CellError(2, "", _("取り込む値がありません。")))
-        return outcome
     resource = (ObservationResource if dry_run else ObservationWriteResource)(user=user)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run or bool(cell_errors),
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        raise_errors=False,
-    )
-    for invalid in result.invalid_rows:
-        file_row, source_column = sources[invalid.number - 1]
-        for attribute, messages in invalid.error_dict.items():
-            column = source_column or _column_of(resource, attribute)
-            for message in messages:
-                outcome.errors.append(CellError(file_row, column, str(message)))
-    for number, row_errors in result.row_errors():
-        file_row, source_column = sources[number - 1]
-        for error in row_errors:
-            outcome.errors.append(
-                CellError(file_row, source_column or "", _("保存できませんでした: %(error)s") % {"error": error.error})
-            )
-    for error in result.base_errors:
-        outcome.errors.append(CellError(1, "", str(error.error)))
-    outcome.errors.sort(key=lambda e: (e.row, e.column))
-    outcome.totals = dict(result.totals)
-    outcome.rows = (
-        [(sources[index][0], row) for index, row in enumerate(result.rows) if row.import_type != "skip"]
-        if not outcome.errors
-        else []
-    )
-    outcome.diff_headers = result.diff_headers
-    outcome.written = not dry_run and outcome.ok
-    return outcome
+    return run_import(resource, dataset, sources, cell_errors, layout, dry_run)

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from kpi import importing
 from kpi.importing import ImportFileError, parse_wide_cell, read_table
 from kpi.models import Indicator, Observation
 from kpi.resources import ObservationResource
 from kpi.services import import_observations
+from vision import tabular
 
 pytestmark = pytest.mark.django_db
 
@@ -135,11 +135,11 @@ def test_limits_and_unreadable_files(monkeypatch):
         read_table(b"a,b\r\n\x85\x40,\xff\r\n", "x.csv")
     # Excel's "Unicode text" (UTF-16, tab separated) is read too
     assert read_table("指標,値\r\nS1,1\r\n".replace(",", "\t").encode("utf-16"), "x.txt")[1] == ["S1", "1"]
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 10)
     with pytest.raises(ImportFileError, match="大きすぎます"):
         read_table(b"a,b,c\r\n1,2,3\r\n", "x.csv")
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10_000)
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(tabular, "MAX_ROWS", 2)
     with pytest.raises(ImportFileError, match="行数が多すぎます"):
         read_table(b"a\r\n1\r\n2\r\n3\r\n", "x.csv")
     with pytest.raises(ImportFileError, match="XLSX"):
@@ -147,7 +147,7 @@ def test_limits_and_unreadable_files(monkeypatch):
 
 
 def test_xlsx_that_expands_too_much_is_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(tabular, "MAX_XLSX_UNCOMPRESSED_BYTES", 1000)
     workbook = Workbook()
     workbook.active.append(["x" * 5000])
     buffer = io.BytesIO()

@@ -1,0 +1,127 @@
+"""Bulk import and export in the admin, for any model with a django-import-export resource.
+
+Upload → a dry run that shows every change (or every error by file row and column, with nothing written) →
+confirmation, which checks the file again and writes it in one transaction. The uploaded file waits between
+the two steps in vision.uploads, redeemable only by the user who uploaded it.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import uploads
+from .tabular import MAX_FILE_BYTES, ImportFileError, import_table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("ファイル（CSV または XLSX）"))
+
+
+class TabularImportAdminMixin:
+    """Adds import/, import/confirm/ and export/<format>/ to a ModelAdmin. Set `import_resource_class`."""
+
+    import_resource_class = None
+    import_help = ""
+
+    def _import_names(self):
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_import", f"{opts.app_label}_{opts.model_name}_export"
+
+    def get_urls(self):
+        import_name, export_name = self._import_names()
+        urls = [
+            path("import/", self.admin_site.admin_view(self.import_view), name=import_name),
+            path(
+                "import/confirm/", self.admin_site.admin_view(self.import_confirm_view), name=f"{import_name}_confirm"
+            ),
+            path("export/<str:format>/", self.admin_site.admin_view(self.export_view), name=export_name),
+        ]
+        return urls + super().get_urls()
+
+    def run_import(self, data, filename, user, dry_run):
+        return import_table(self.import_resource_class, data, filename, user=user, dry_run=dry_run)
+
+    def export_queryset(self, request):
+        return self.get_queryset(request)
+
+    def _import_context(self, request, **extra):
+        import_name, _export = self._import_names()
+        return {
+            **self.admin_site.each_context(request),
+            "title": _("%(name)sの一括取込み") % {"name": self.model._meta.verbose_name},
+            "opts": self.model._meta,
+            "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
+            "import_help": self.import_help,
+            "confirm_url_name": f"admin:{import_name}_confirm",
+            "columns": [field.column_name for field in self.import_resource_class().get_import_fields()],
+            **extra,
+        }
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        outcome = token = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(MAX_FILE_BYTES + 1)
+            try:
+                outcome = self.run_import(data, upload.name, request.user, dry_run=True)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                if outcome.ok:
+                    token = uploads.stash(data, upload.name, request.user)
+        context = self._import_context(request, form=form, outcome=outcome, token=token)
+        return TemplateResponse(request, "admin/tabular_import.html", context)
+
+    def import_confirm_view(self, request):
+        if request.method != "POST" or not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        import_name, _export = self._import_names()
+        token = request.POST.get("token", "")
+        stashed = uploads.redeem(token, request.user)
+        if stashed is None:
+            self.message_user(
+                request, _("取込みの確認期限が切れました。もう一度ファイルを選んでください。"), messages.ERROR
+            )
+            return redirect(f"admin:{import_name}")
+        data, filename = stashed
+        try:
+            outcome = self.run_import(data, filename, request.user, dry_run=False)
+        except ImportFileError as error:
+            outcome = None
+            self.message_user(request, str(error), messages.ERROR)
+        if outcome is None or not outcome.ok:
+            context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
+            return TemplateResponse(request, "admin/tabular_import.html", context)
+        uploads.discard(token, request.user)
+        self.message_user(
+            request,
+            _("取り込みました: 新規 %(new)s 件、変更 %(update)s 件、変更なし %(skip)s 件。") % outcome.totals,
+            messages.SUCCESS,
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    def export_view(self, request, format):
+        """What this user may see, in the columns the import reads (CSV UTF-8 with BOM, or XLSX)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        dataset = self.import_resource_class().export(queryset=self.export_queryset(request))
+        name = self.model._meta.model_name
+        if format == "xlsx":
+            response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+            filename = f"{name}.xlsx"
+        else:
+            response = HttpResponse(dataset.export("csv").encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+            filename = f"{name}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
