@@ -24,6 +24,7 @@ setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev
 
 run: setup
+	@test -f .env || { cp .env.example .env; echo ".env を .env.example から作成しました（ローカル開発用: DEBUG=true）。"; }
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin
