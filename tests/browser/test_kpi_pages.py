@@ -91,3 +91,34 @@ def test_status_filter_keeps_only_behind_kpis(open_page, live_reference_data):
     badges = page.locator(".kpi-table .badge")
     assert badges.count() > 0
     assert all("遅れ" in text for text in badges.all_inner_texts())
+
+
+def test_keyboard_reaches_the_content_and_the_chart_download(open_page, live_reference_data):
+    page = open_page("/ja/indicators/S1-G2-N1/", width=1280)
+    drawn_points(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    # every link and button of the page is reachable with Tab, the chart download among them
+    reached = set()
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.textContent.trim()"))
+    assert "グラフを画像（PNG）で保存" in reached
+    assert "CSVでダウンロード" in reached
+    page.get_by_role("button", name="グラフを画像（PNG）で保存").focus()
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.path().read_bytes().startswith(b"\x89PNG")
+
+
+def test_english_pages_pass_axe(open_page, live_reference_data):
+    for path in ("/en/", "/en/indicators/S1-G1-N1/", "/en/plans/kumamoto-strategy-1/", "/en/open-data/"):
+        page = open_page(path, width=375)
+        assert page.locator("html").get_attribute("lang") == "en"
+        if "/indicators/" in path:
+            drawn_points(page)
+        assert_no_horizontal_scroll(page)
+        assert_no_axe_violations(page)
+    save_screenshot(page, "progress-open-data-en-375")
