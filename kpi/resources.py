@@ -194,6 +194,7 @@ class ObservationResource(resources.ModelResource):
         self.user = user
         self.existing_baselines = {}
         self._seen = {}
+        self._saved = []
 
     def get_export_queryset(self, request=None):
         return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
@@ -260,6 +261,33 @@ class ObservationResource(resources.ModelResource):
         instance.is_published = False
         instance.published_at = None
         instance.published_by = None
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # History is written for the whole file at the end (after_import) with simple-history's bulk helper:
+        # one INSERT per batch instead of one per row, and the same records (who, when, old and new value).
+        instance.skip_history_when_saving = True
+        try:
+            super().save_instance(instance, is_create, row, **kwargs)
+        finally:
+            del instance.skip_history_when_saving
+        self._saved.append((instance, is_create))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or not self._saved:
+            return
+        history = Observation.history
+        user = self.user if self.user is not None and self.user.is_authenticated else None
+        for is_create in (True, False):
+            instances = [instance for instance, created in self._saved if created is is_create]
+            if instances:
+                history.bulk_history_create(
+                    instances,
+                    update=not is_create,
+                    default_user=user,
+                    default_change_reason="一括取込み",
+                    batch_size=500,
+                )
 
 
 class ObservationWriteResource(ObservationResource):

@@ -35,6 +35,8 @@ def test_cp932_csv_is_read_and_imported_as_drafts():
     assert outcome.totals["new"] == 2
     gdp = actual("S2-G1-N1", 2020)
     assert (gdp.value, gdp.measured_year, gdp.note, gdp.is_published) == (Decimal("2600"), 2017, "熊本市推計", False)
+    record = gdp.history.get()
+    assert (record.history_type, record.history_change_reason, record.value) == ("+", "一括取込み", Decimal("2600"))
     assert actual("S2-G1-N2", 2020).value == Decimal("-120")
 
 
@@ -187,3 +189,12 @@ def test_export_neutralises_formulas_and_round_trips():
     ).note.startswith("=HYPERLINK")
     second = ObservationResource().export().csv
     assert second == first
+
+
+def test_an_imported_change_is_in_the_history_with_who_and_the_old_value(admin_user):
+    data = csv_bytes(["S1-G1-N1,2018,actual,2500,,2015,false,,,"], "utf-8")
+    assert import_observations(data, "fix.csv", user=admin_user, dry_run=False).ok
+    gdp = actual("S1-G1-N1", 2018)
+    latest = gdp.history.latest()
+    assert (latest.history_type, latest.history_user, latest.value) == ("~", admin_user, Decimal("2500"))
+    assert latest.prev_record.value == Decimal("2496")  # the record made when the reference data was loaded
