@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -56,13 +58,13 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_select_related = ("partner", "central_city", "area")
     search_fields = ("title", "partner__name", "partner__kana", "roles__initiative", "roles__policy_area__name")
     date_hierarchy = "signed_on"
-    readonly_fields = ("version", "previous_version")
+    readonly_fields = ("version", "previous_version", "versions_overview")
     autocomplete_fields = ("partner",)
     inlines = [ArticleInline, RoleAssignmentInline]
     actions = ["copy_to_new_partner", "start_amendment"]
     fieldsets = (
         (None, {"fields": ("area", "central_city", "partner", "title", "status")}),
-        (_("版"), {"fields": ("version", "previous_version", "change_summary")}),
+        (_("版"), {"fields": ("version", "previous_version", "versions_overview", "change_summary")}),
         (_("本文"), {"fields": ("legal_basis", "preamble", "closing")}),
         (
             _("手続きの日付"),
@@ -88,6 +90,31 @@ class AgreementAdmin(SimpleHistoryAdmin):
         if roles.sees_everything(request.user):
             return queryset
         return roles.editable_agreements(request.user, queryset)
+
+    @admin.display(description=_("版の履歴"))
+    def versions_overview(self, obj):
+        if obj is None or obj.pk is None:
+            return "―"
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a>（{}）</li>',
+            (
+                (
+                    reverse("admin:agreements_agreement_change", args=[v.pk]),
+                    _("第%(n)s版") % {"n": v.version},
+                    v.get_status_display(),
+                )
+                for v in obj.versions()
+            ),
+        )
+        compare = ""
+        if obj.version > 1:
+            compare = format_html(
+                '<a href="{}">{}</a>',
+                reverse("agreements:agreement_compare", args=[obj.pk]),
+                _("前の版との違いを公開ページで見る"),
+            )
+        return format_html("<ul>{}</ul>{}", items, compare)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -163,3 +163,12 @@ def test_admin_lists_and_filters_render(staff_client, django_assert_max_num_quer
     assert "観光の振興" in response.content.decode()
     response = staff_client.get(reverse("admin:agreements_agreement_changelist"), {"q": "観光"})
     assert "荒尾市" in response.content.decode()
+
+
+def test_change_form_lists_the_versions_of_the_pair(staff_client):
+    from agreements.services import start_amendment
+
+    arao = Agreement.objects.get(partner__lg_code="432041")
+    draft = start_amendment(arao)
+    body = staff_client.get(reverse("admin:agreements_agreement_change", args=[draft.pk])).content.decode()
+    assert "第1版" in body and "第2版" in body and "前の版との違い" in body
