@@ -101,13 +101,3 @@ class ActualEntryForm(forms.Form):
         data = self.cleaned_data
         return data.get("value") is not None or bool(data.get("missing_reason"))
 
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("ファイル（CSV または XLSX）"),
-        help_text=_(
-            "縦長の形式（indicator_id, fiscal_year, kind, value …）か、"
-            "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。"
-            "CSV は UTF-8・Shift_JIS のどちらでも読めます。"
-        ),
-    )

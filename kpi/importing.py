@@ -22,18 +22,6 @@ from vision.tabular import (  # noqa: F401  (the names the import code and its t
 
 from .numbers import NumberError, is_no_value, parse_number
 
-LONG_COLUMNS = (
-    "indicator_id",
-    "fiscal_year",
-    "kind",
-    "value",
-    "comparator",
-    "measured_year",
-    "provisional",
-    "missing_reason",
-    "printed",
-    "note",
-)
 KIND_WORDS = {
     "baseline": "baseline",
     "基準値": "baseline",
