@@ -29,7 +29,7 @@ def cell_text(observation, decimals):
     elif observation.comparator == "lte":
         text += "以下"
     if observation.measured_year and observation.measured_year != observation.fiscal_year:
-        text += f"（{wareki.year_label(observation.measured_year).split('(')[0]}）"
+        text += f"（{wareki.era_label(observation.measured_year)}）"
     if observation.is_provisional:
         text += "※"
     return text
@@ -101,7 +101,7 @@ def policy_sheets(review, *, policies=None, published_only=False):
         by_goal.setdefault(placement.goal_id, []).append(placement)
     evaluations = {evaluation.policy_id: evaluation for evaluation in review.evaluations.all()}
     years = plan_years(plan, [p.indicator for p in placements])
-    labels = [wareki.year_label(year, fiscal=True).split("(")[0] for year in years]
+    labels = [wareki.era_label(year, fiscal=True) for year in years]
     # A sheet per goal that has an evaluation (or, when none has, per 施策: the second level), preceded by
     # the top-level goals that carry their own indicators (the 数値目標 page of the committee material).
     top_level = {goal.pk for goal in goals if goal.parent_id is None}

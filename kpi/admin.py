@@ -17,6 +17,7 @@ from vision.wareki import fiscal_year_of, year_label
 from . import services
 from .forms import ActualEntryForm, SeriesRowForm
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
+from .opendata import plain_number
 from .resources import IndicatorResource, ObservationResource
 
 
@@ -129,9 +130,9 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
             initial.append(
                 {
                     "fiscal_year": year,
-                    "target_value": _display(target.value if target else None),
+                    "target_value": plain_number(target.value if target else None),
                     "target_comparator": target.comparator if target else "",
-                    "actual_value": _display(actual.value if actual else None),
+                    "actual_value": plain_number(actual.value if actual else None),
                     "actual_provisional": actual.is_provisional if actual else False,
                     "actual_measured_year": actual.measured_year if actual else None,
                     "actual_missing_reason": actual.missing_reason if actual else "",
@@ -189,7 +190,7 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
             initial = {"indicator": indicator.pk}
             if current is not None:
                 initial.update(
-                    value=_display(current.value),
+                    value=plain_number(current.value),
                     is_provisional=current.is_provisional,
                     measured_year=current.measured_year,
                     missing_reason=current.missing_reason,
@@ -239,13 +240,6 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
             "year_choices": range(fiscal_year - 3, fiscal_year + 2),
         }
         return TemplateResponse(request, "admin/kpi/indicator/actuals.html", context)
-
-
-def _display(value):
-    """A stored Decimal as staff would type it: no exponent, no trailing zeros."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
 
 
 @transaction.atomic

@@ -100,4 +100,3 @@ class ActualEntryForm(forms.Form):
     def has_entry(self):
         data = self.cleaned_data
         return data.get("value") is not None or bool(data.get("missing_reason"))
-

@@ -21,6 +21,7 @@ from vision.tabular import (  # noqa: F401  (the names the import code and its t
 )
 
 from .numbers import NumberError, is_no_value, parse_number
+from .opendata import plain_number
 
 KIND_WORDS = {
     "baseline": "baseline",
@@ -86,7 +87,7 @@ def parse_wide_cell(text, decimals=None):
         comparator, remainder = "lte", remainder[:-2]
     value = parse_number(remainder, decimals)
     return {
-        "value": format(value.normalize(), "f"),
+        "value": plain_number(value),
         "comparator": comparator,
         "measured_year": measured_year,
         "provisional": "true" if provisional else "false",

@@ -34,7 +34,7 @@ def format_number(value, decimals=0):
 def fiscal_year_label(year):
     """The label a column gets: 平成30（2018）年度 in Japanese, FY2018 (H30) in English."""
     if get_language() == "en":
-        return f"FY{year} ({wareki.year_label(year, fiscal=True).split('(')[0]})"
+        return f"FY{year} ({wareki.era_label(year, fiscal=True)})"
     name = wareki.year_name(year, fiscal=True)
     return f"{name[:-2]}（{year}）年度"
 
@@ -42,7 +42,7 @@ def fiscal_year_label(year):
 def year_label(year):
     """A year the figure measures: 平成27（2015）年, or 2015 (H27)."""
     if get_language() == "en":
-        return f"{year} ({wareki.year_label(year).split('(')[0]})"
+        return f"{year} ({wareki.era_label(year)})"
     return f"{wareki.year_name(year)[:-1]}（{year}）年"
 
 

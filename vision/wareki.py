@@ -122,11 +122,15 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
 
 
+def era_label(year: int, *, fiscal: bool = False) -> str:
+    """The era letter and year alone, as the committee tables head their columns: 2018 → H30, 2023 → R5."""
+    current = era_on(date(year, 4, 1) if fiscal else date(year, 1, 1))
+    return f"{current.letter}{current.era_year(year)}"
+
+
 def year_label(year: int, *, fiscal: bool = False) -> str:
     """Short label with the Gregorian year: 2023 → R5(2023), 2018 → H30(2018), 2019 → H31(2019)."""
-    first_day = date(year, 4, 1) if fiscal else date(year, 1, 1)
-    current = era_on(first_day)
-    return f"{current.letter}{current.era_year(year)}({year})"
+    return f"{era_label(year, fiscal=fiscal)}({year})"
 
 
 def year_name(year: int, *, fiscal: bool = False) -> str:

@@ -57,6 +57,7 @@ def test_fiscal_2019_has_two_names():
 
 def test_labels():
     assert wareki.year_label(2023) == "R5(2023)"
+    assert (wareki.era_label(2018), wareki.era_label(2019, fiscal=True)) == ("H30", "H31")
     assert wareki.year_label(2018) == "H30(2018)"
     assert wareki.year_label(2019) == "H31(2019)"
     assert wareki.year_label(2019, fiscal=True) == "H31(2019)"
