@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from kpi import progress
 from kpi.models import Indicator, IndicatorPlacement, Observation
 from kpi.presentation import format_number
-from kpi.selectors import KpiRow, series_for
+from kpi.selectors import KpiRow, judge_indicator
 from vision import wareki
 from vision.models import Goal
 
@@ -65,15 +64,6 @@ class PolicySheet:
         return notes
 
 
-def _indicators(plan, *, published_only):
-    observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
-    if published_only:
-        observations = observations.published()
-    return Indicator.objects.select_related("plan", "department").prefetch_related(
-        Prefetch("observations", queryset=observations)
-    )
-
-
 def plan_years(plan, indicators):
     """The year columns: from the earliest baseline (or the plan's start) to the plan's end."""
     start = plan.start_fiscal_year
@@ -94,7 +84,12 @@ def policy_sheets(review, *, policies=None, published_only=False):
     placements = list(
         IndicatorPlacement.objects.filter(goal__plan=plan)
         .order_by("order", "pk")
-        .prefetch_related(Prefetch("indicator", queryset=_indicators(plan, published_only=published_only)))
+        .prefetch_related(
+            Prefetch(
+                "indicator",
+                queryset=Indicator.objects.with_series(published_only=published_only).select_related("department"),
+            )
+        )
     )
     by_goal = {}
     for placement in placements:
@@ -119,7 +114,7 @@ def policy_sheets(review, *, policies=None, published_only=False):
         ]:
             indicator = placement.indicator
             values = {(o.fiscal_year, o.kind): o for o in indicator.observations.all()}
-            judgement = progress.judge(series_for(indicator), scheme=plan.progress_scheme)
+            judgement = judge_indicator(indicator)
             baseline = next((o for o in indicator.observations.all() if o.kind == Observation.Kind.BASELINE), None)
             kpis.append(
                 SheetKpi(

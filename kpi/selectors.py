@@ -172,7 +172,7 @@ def plan_tree(plan, *, root=None, published_only=True):
         indicator = placement.indicator
         indicator.plan = plan
         if indicator.pk not in judged:
-            judged[indicator.pk] = progress.judge(series_for(indicator), scheme=plan.progress_scheme)
+            judged[indicator.pk] = judge_indicator(indicator)
     nodes = {}
     roots = []
     by_id = {goal.pk: goal for goal in goals}
@@ -218,8 +218,7 @@ def indicator_rows(indicators, *, published_only=True):
     rows = []
     for indicator in indicators:
         placement = indicator.original_placements[0] if indicator.original_placements else None
-        judgement = progress.judge(series_for(indicator), scheme=indicator.plan.progress_scheme)
-        rows.append(KpiRow(indicator, placement, judgement))
+        rows.append(KpiRow(indicator, placement, judge_indicator(indicator)))
     return rows
 
 
