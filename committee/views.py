@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,6 +12,7 @@ from kpi import progress
 from kpi.models import Indicator, Observation
 from kpi.selectors import indicator_rows
 from vision.models import Department, Goal, Plan
+from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import editions, exports, services, sparkline
 from .access import WorkspaceMixin
@@ -192,15 +193,6 @@ def _workspace_export(view):
     return Wrapper.as_view()
 
 
-def _download(data, content_type, filename):
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _sheets_for(request, year, code=None):
     review = _review(_committee(), year)
     policies = None
@@ -212,13 +204,13 @@ def _sheets_for(request, year, code=None):
 def sheets_xlsx(request, year, code=None):
     review, sheets = _sheets_for(request, year, code)
     name = f"policy-sheets-{year}{'-' + code if code else ''}.xlsx"
-    return _download(exports.sheets_xlsx(review, sheets), XLSX, name)
+    return attachment(exports.sheets_xlsx(review, sheets), XLSX_CONTENT_TYPE, name)
 
 
 def status_xlsx(request, year):
     review = _review(_committee(), year)
     rows = indicator_rows(Indicator.objects.filter(plan=review.plan).select_related("department"), published_only=False)
-    return _download(exports.status_xlsx(rows), XLSX, f"status-{year}.xlsx")
+    return attachment(exports.status_xlsx(rows), XLSX_CONTENT_TYPE, f"status-{year}.xlsx")
 
 
 def sheets_pdf(request, year, code=None):
@@ -227,7 +219,7 @@ def sheets_pdf(request, year, code=None):
         "committee/print_sheets.html", {"review": review, "sheets": sheets, "printed_at": timezone.now()}, request
     )
     pdf = exports.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    return _download(pdf, "application/pdf", f"policy-sheets-{year}{'-' + code if code else ''}.pdf")
+    return attachment(pdf, "application/pdf", f"policy-sheets-{year}{'-' + code if code else ''}.pdf")
 
 
 class PrintSheetsView(WorkspaceMixin, TemplateView):

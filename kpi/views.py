@@ -1,5 +1,5 @@
 from django.db.models import Max, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from agreements.models import Pillar, PolicyArea
 from vision.models import Goal, Municipality, Plan
 from vision.selectors import member_summary, primary_area
+from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import charts, opendata, presentation, progress, selectors
 from .models import Indicator, Observation
@@ -16,7 +17,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "csv-sjis": "text/csv; charset=shift_jis",
     "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_CONTENT_TYPE,
 }
 SEARCH_LIMIT = 30
 
@@ -30,9 +31,7 @@ def _download(rows, format, basename):
         data, filename = opendata.to_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
     else:
         data, filename = opendata.to_csv(rows), f"{basename}.csv"
-    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(data, CONTENT_TYPES[format], filename)
 
 
 def observations_download(request, format):

@@ -8,16 +8,13 @@ the two steps in vision.uploads, redeemable only by the user who uploaded it.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import uploads
-from .tabular import MAX_FILE_BYTES, ImportFileError, import_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .tabular import MAX_FILE_BYTES, XLSX_CONTENT_TYPE, ImportFileError, attachment, import_table
 
 
 class ImportUploadForm(forms.Form):
@@ -118,10 +115,5 @@ class TabularImportAdminMixin:
         dataset = self.import_resource_class().export(queryset=self.export_queryset(request))
         name = self.model._meta.model_name
         if format == "xlsx":
-            response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
-            filename = f"{name}.xlsx"
-        else:
-            response = HttpResponse(dataset.export("csv").encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-            filename = f"{name}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            return attachment(dataset.export("xlsx"), XLSX_CONTENT_TYPE, f"{name}.xlsx")
+        return attachment(dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8", f"{name}.csv")
