@@ -35,6 +35,15 @@ def is_outlier(value, previous):
     return ratio > OUTLIER_FACTOR or ratio < 1 / OUTLIER_FACTOR
 
 
+def check_actual(form, value_field, provisional_field, reason_field):
+    """The rules an entered actual follows in every form: a value or a reason for none, and 概算値 needs a value."""
+    cleaned = form.cleaned_data
+    if cleaned.get(value_field) is not None and cleaned.get(reason_field):
+        form.add_error(reason_field, _("実績値があるときは「値がない理由」は空欄にしてください。"))
+    if cleaned.get(provisional_field) and cleaned.get(value_field) is None:
+        form.add_error(provisional_field, _("概算値にするには実績値を入力してください。"))
+
+
 class SeriesRowForm(forms.Form):
     """One fiscal year of an indicator's series: its target and its actual, side by side."""
 
@@ -55,10 +64,7 @@ class SeriesRowForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("target_comparator") and cleaned.get("target_value") is None:
             self.add_error("target_comparator", _("「以上」「以下」を付けるときは目標値を入力してください。"))
-        if cleaned.get("actual_value") is not None and cleaned.get("actual_missing_reason"):
-            self.add_error("actual_missing_reason", _("実績値があるときは「値がない理由」は空欄にしてください。"))
-        if cleaned.get("actual_provisional") and cleaned.get("actual_value") is None:
-            self.add_error("actual_provisional", _("概算値にするには実績値を入力してください。"))
+        check_actual(self, "actual_value", "actual_provisional", "actual_missing_reason")
         return cleaned
 
 
@@ -81,10 +87,7 @@ class ActualEntryForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         value = cleaned.get("value")
-        if value is not None and cleaned.get("missing_reason"):
-            self.add_error("missing_reason", _("実績値があるときは「値がない理由」は空欄にしてください。"))
-        if cleaned.get("is_provisional") and value is None:
-            self.add_error("is_provisional", _("概算値にするには実績値を入力してください。"))
+        check_actual(self, "value", "is_provisional", "missing_reason")
         previous = self.previous.value if self.previous is not None else None
         if is_outlier(value, previous) and not cleaned.get("confirm_outlier"):
             self.outlier = True
