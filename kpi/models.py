@@ -23,6 +23,16 @@ class IndicatorQuerySet(models.QuerySet):
             observations = observations.published()
         return self.select_related("plan").prefetch_related(models.Prefetch("observations", queryset=observations))
 
+    def with_original_placement(self):
+        """Indicators with the placement that is not a 再掲 (and its goal) in `original_placements`."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "placements",
+                queryset=IndicatorPlacement.objects.filter(is_restated=False).select_related("goal"),
+                to_attr="original_placements",
+            )
+        )
+
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
     def get_by_natural_key(self, code):

@@ -65,6 +65,11 @@ def goal_paths(plan_ids):
     return paths
 
 
+def _original_placement(indicator):
+    """The placement prefetched by IndicatorQuerySet.with_original_placement(), or None."""
+    return indicator.original_placements[0] if indicator.original_placements else None
+
+
 def open_data_rows(indicators=None, *, published_only=True):
     """One dict per series value, in plan, indicator, year and kind order: the long open-data table."""
     if indicators is None:
@@ -74,20 +79,14 @@ def open_data_rows(indicators=None, *, published_only=True):
         observations = observations.published()
     indicators = list(
         indicators.select_related("plan")
-        .prefetch_related(
-            Prefetch("observations", queryset=observations),
-            Prefetch(
-                "placements",
-                queryset=IndicatorPlacement.objects.filter(is_restated=False),
-                to_attr="original_placements",
-            ),
-        )
+        .prefetch_related(Prefetch("observations", queryset=observations))
+        .with_original_placement()
         .order_by("plan__order", "plan__pk", "code")
     )
     paths = goal_paths({indicator.plan_id for indicator in indicators})
     rows = []
     for indicator in indicators:
-        placement = indicator.original_placements[0] if indicator.original_placements else None
+        placement = _original_placement(indicator)
         goal_path = paths.get(placement.goal_id, "") if placement else ""
         for observation in indicator.observations.all():
             rows.append(
@@ -208,16 +207,10 @@ def status_counts(rows):
 
 def indicator_rows(indicators, *, published_only=True):
     """Judged rows for a queryset of indicators, each with its original placement."""
-    indicators = indicators.with_series(published_only=published_only).prefetch_related(
-        Prefetch(
-            "placements",
-            queryset=IndicatorPlacement.objects.filter(is_restated=False).select_related("goal"),
-            to_attr="original_placements",
-        )
-    )
+    indicators = indicators.with_series(published_only=published_only).with_original_placement()
     rows = []
     for indicator in indicators:
-        placement = indicator.original_placements[0] if indicator.original_placements else None
+        placement = _original_placement(indicator)
         rows.append(KpiRow(indicator, placement, judge_indicator(indicator)))
     return rows
 
