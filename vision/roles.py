@@ -105,13 +105,11 @@ def ensure_roles(app_labels=None):
 
     for group_name, apps in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=group_name)
-        wanted = []
         for app_label, models in apps.items():
             if app_labels is not None and app_label not in app_labels:
                 continue
-            for model, actions in models.items():
-                wanted += [f"{action}_{model}" for action in actions]
-            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=wanted))
+            codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
 
 
 def _in_group(user, name):
