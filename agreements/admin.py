@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from vision import roles
 from vision.admin_import import TabularImportAdminMixin
+from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 
 from . import services
 from .forms import AgreementAdminForm, CopyAgreementForm
@@ -33,13 +33,13 @@ class ReadOnlyUnlessDraftMixin:
         return not self._is_locked(obj) and super().has_delete_permission(request, obj)
 
 
-class ArticleInline(ReadOnlyUnlessDraftMixin, admin.StackedInline):
+class ArticleInline(ScopedInlineMixin, ReadOnlyUnlessDraftMixin, admin.StackedInline):
     model = Article
     fields = (("number", "kind", "heading"), "body")
     extra = 0
 
 
-class RoleAssignmentInline(ReadOnlyUnlessDraftMixin, admin.TabularInline):
+class RoleAssignmentInline(ScopedInlineMixin, ReadOnlyUnlessDraftMixin, admin.TabularInline):
     model = RoleAssignment
     fields = ("order", "policy_area", "initiative", "central_role", "partner_role")
     ordering = ("order",)
@@ -51,7 +51,7 @@ class RoleAssignmentInline(ReadOnlyUnlessDraftMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = AgreementAdminForm
     list_display = ("partner", "title", "version", "status", "signed_on", "notified_on")
     list_filter = ("status", "area", "partner", "roles__policy_area__pillar")
@@ -63,7 +63,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
     inlines = [ArticleInline, RoleAssignmentInline]
     actions = ["copy_to_new_partner", "start_amendment"]
     fieldsets = (
-        (None, {"fields": ("area", "central_city", "partner", "title", "status")}),
+        (None, {"fields": ("area", "central_city", "partner", "department", "title", "status")}),
         (_("版"), {"fields": ("version", "previous_version", "versions_overview", "change_summary")}),
         (_("本文"), {"fields": ("legal_basis", "preamble", "closing")}),
         (
@@ -85,12 +85,6 @@ class AgreementAdmin(SimpleHistoryAdmin):
         (_("出典・備考"), {"fields": ("source", "notes")}),
     )
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if roles.sees_everything(request.user):
-            return queryset
-        return roles.editable_agreements(request.user, queryset)
-
     @admin.display(description=_("版の履歴"))
     def versions_overview(self, obj):
         if obj is None or obj.pk is None:
@@ -108,19 +102,13 @@ class AgreementAdmin(SimpleHistoryAdmin):
             ),
         )
         compare = ""
-        if obj.version > 1:
+        if obj.version > 1 and obj.status in Agreement.PUBLIC_STATUSES:
             compare = format_html(
                 '<a href="{}">{}</a>',
                 reverse("agreements:agreement_compare", args=[obj.pk]),
                 _("前の版との違いを公開ページで見る"),
             )
         return format_html("<ul>{}</ul>{}", items, compare)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed or roles.is_administrator(request.user):
-            return allowed
-        return roles.editable_agreements(request.user, Agreement.objects.filter(pk=obj.pk)).exists()
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -130,7 +118,10 @@ class AgreementAdmin(SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and not obj.is_editable:
             fields += ["area", "central_city", "partner", "title", "legal_basis", "preamble", "closing"]
-        return fields
+        elif obj is not None and obj.previous_version_id:
+            # An amendment is between the same parties as the version it amends.
+            fields += ["area", "central_city", "partner"]
+        return list(dict.fromkeys(fields))
 
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
@@ -141,7 +132,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("選択した連携協約を複製して新しい市町村との案を作成"))
+    @admin.action(description=_("選択した連携協約を複製して新しい市町村との案を作成"), permissions=["add"])
     def copy_to_new_partner(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("複製元の連携協約を1件だけ選んでください。"), messages.ERROR)
@@ -172,7 +163,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/agreements/agreement/copy_form.html", context)
 
-    @admin.action(description=_("選択した連携協約の変更案（次の版）を作成"))
+    @admin.action(description=_("選択した連携協約の変更案（次の版）を作成"), permissions=["add"])
     def start_amendment(self, request, queryset):
         created = 0
         for agreement in queryset.select_related("partner"):
@@ -192,28 +183,28 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "name", "schedule_label")
     list_filter = ("schedule_label",)
     search_fields = ("name",)
 
 
 @admin.register(PolicyAreaGroup)
-class PolicyAreaGroupAdmin(admin.ModelAdmin):
+class PolicyAreaGroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("pillar", "number", "name")
     list_filter = ("pillar",)
     list_select_related = ("pillar",)
     search_fields = ("name",)
 
 
-class VisionGoalLinkInline(admin.TabularInline):
+class VisionGoalLinkInline(ScopedInlineMixin, admin.TabularInline):
     model = VisionGoalLink
     extra = 0
     autocomplete_fields = ("goal",)
 
 
 @admin.register(PolicyArea)
-class PolicyAreaAdmin(admin.ModelAdmin):
+class PolicyAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "pillar", "group", "number")
     list_filter = ("pillar", "group")
     list_select_related = ("pillar", "group")
@@ -222,7 +213,7 @@ class PolicyAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(TabularImportAdminMixin, SimpleHistoryAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
     """The role-table rows of every agreement, for bulk import and export (editing is in the agreement)."""
 
     list_display = ("agreement", "policy_area", "order")
@@ -236,17 +227,6 @@ class RoleAssignmentAdmin(TabularImportAdminMixin, SimpleHistoryAdmin):
         "指定します。取り込めるのは「案」の連携協約の別表だけです。"
     )
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if roles.sees_everything(request.user):
-            return queryset
-        return queryset.filter(agreement__in=roles.editable_agreements(request.user, Agreement.objects.all()))
-
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return (
-            obj.agreement.is_editable
-            and roles.editable_agreements(request.user, Agreement.objects.filter(pk=obj.agreement_id)).exists()
-        )
+        return allowed and (obj is None or obj.agreement.is_editable)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vision.models import Municipality
@@ -16,6 +17,7 @@ class AgreementAdminForm(forms.ModelForm):
             "area",
             "central_city",
             "partner",
+            "department",
             "title",
             "status",
             "change_summary",
@@ -43,6 +45,17 @@ class AgreementAdminForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Agreement.Status.choices if c[0] in allowed]
         if "central_city" in self.fields:
             self.fields["central_city"].help_text = _("圏域の連携中枢都市を選んでください。")
+
+    def _update_errors(self, errors):
+        # The model's errors on fields this form does not show (version, previous version, or a field that is
+        # read-only here) are reported for the whole form instead of failing to attach.
+        if hasattr(errors, "error_dict"):
+            shown = {}
+            for name, messages in errors.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                shown.setdefault(key, []).extend(messages)
+            errors = ValidationError(shown)
+        super()._update_errors(errors)
 
     def clean_status(self):
         status = self.cleaned_data["status"]

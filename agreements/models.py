@@ -147,6 +147,10 @@ class AgreementQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(status=Agreement.Status.IN_FORCE)
 
+    def public(self):
+        """Agreements the public may read: once signed (drafts and resolutions are staff-only)."""
+        return self.filter(status__in=Agreement.PUBLIC_STATUSES)
+
     def with_parties(self):
         return self.select_related("area", "central_city", "partner")
 
@@ -183,6 +187,7 @@ class Agreement(models.Model):
         AMENDED = "amended", _("変更済み（旧版）")
         ABOLISHED = "abolished", _("廃止")
 
+    PUBLIC_STATUSES = (Status.SIGNED, Status.IN_FORCE, Status.AMENDED, Status.ABOLISHED)
     DEFAULT_LEGAL_BASIS = "地方自治法（昭和22年法律第67号）第252条の2第1項"
 
     area = models.ForeignKey(
@@ -199,6 +204,18 @@ class Agreement(models.Model):
         verbose_name=_("乙（連携市町村）"),
         on_delete=models.PROTECT,
         related_name="agreements_as_partner",
+    )
+    department = models.ForeignKey(
+        "vision.Department",
+        verbose_name=_("所管課（甲）"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        null=True,
+        blank=True,
+        help_text=_(
+            "連携中枢都市の側でこの連携協約を担当する所管課。部局編集者のうち編集できるのは、この所管課と"
+            "乙の市町村の所管課の職員だけです。"
+        ),
     )
     version = models.PositiveSmallIntegerField(
         _("版"), default=1, help_text=_("締結時を1とし、変更のたびに1つ増えます。")
@@ -230,6 +247,10 @@ class Agreement(models.Model):
     change_summary = models.TextField(_("変更の概要"), blank=True)
     source = models.CharField(_("出典"), max_length=300, blank=True)
     notes = models.TextField(_("備考"), blank=True)
+
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
+    )
 
     objects = AgreementManager()
     history = HistoricalRecords()
@@ -301,12 +322,18 @@ class Agreement(models.Model):
                 errors["partner"] = _("甲と乙に同じ市町村は指定できません。")
             elif partner.area_id and self.area_id and partner.area_id != self.area_id:
                 errors["partner"] = _("乙は %(area)s の構成市町村から選んでください。") % {"area": self.area}
+        if self.department_id and central is not None and self.department.municipality_id != central.pk:
+            errors["department"] = _("所管課には甲（%(name)s）の所管課を選んでください。") % {"name": central.name}
         if self.status not in (self.Status.DRAFT, self.Status.RESOLVED) and self.signed_on is None:
             errors["signed_on"] = _("締結済みの連携協約には締結日を入力してください。")
         if self.previous_version_id:
             previous = self.previous_version
-            if (previous.central_city_id, previous.partner_id) != (self.central_city_id, self.partner_id):
-                errors["previous_version"] = _("変更前の版は同じ甲・乙の連携協約を選んでください。")
+            if previous.partner_id != self.partner_id:
+                errors["partner"] = _("変更案の乙は変更前の版と同じ市町村（%(name)s）にしてください。") % {
+                    "name": previous.partner
+                }
+            elif previous.central_city_id != self.central_city_id:
+                errors["central_city"] = _("変更案の甲は変更前の版と同じ市町村にしてください。")
             elif self.version != previous.version + 1:
                 errors["version"] = _("版は変更前の版の次の番号（%(number)s）にしてください。") % {
                     "number": previous.version + 1

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from vision import roles
+from vision.scoped import ScopedResourceMixin
 from vision.tabular import SafeTextWidget
 
 from .models import Agreement, PolicyArea, RoleAssignment
@@ -38,7 +39,7 @@ class AgreementWidget(widgets.Widget):
         return value.partner.lg_code if value else ""
 
 
-class RoleAssignmentResource(resources.ModelResource):
+class RoleAssignmentResource(ScopedResourceMixin, resources.ModelResource):
     agreement = fields.Field(attribute="agreement", column_name="partner_lg_code", widget=AgreementWidget())
     version = fields.Field(attribute="agreement__version", column_name="version", readonly=True)
     policy_area = fields.Field(
@@ -59,10 +60,6 @@ class RoleAssignmentResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
-
     def get_export_queryset(self, request=None):
         return RoleAssignment.objects.select_related("agreement__partner", "policy_area").order_by(
             "agreement__partner__lg_code", "agreement__version", "order"
@@ -70,6 +67,8 @@ class RoleAssignmentResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        for name, message in self.scope_errors(instance).items():
+            errors.setdefault(name, message)
         agreement = instance.agreement if instance.agreement_id else None
         if agreement is not None and "agreement" not in errors:
             if not agreement.is_editable:

@@ -70,7 +70,8 @@ def role_tables(agreement):
 def agreements_for_municipality(municipality):
     """Every version of every agreement the municipality is a party to (as 甲 or 乙), newest version first per pair."""
     return (
-        Agreement.objects.with_parties()
+        Agreement.objects.public()
+        .with_parties()
         .filter(Q(partner=municipality) | Q(central_city=municipality))
         .order_by("partner__joined_on", "partner__lg_code", "-version")
     )

@@ -16,7 +16,7 @@ class AgreementDetailView(DetailView):
     context_object_name = "agreement"
 
     def get_queryset(self):
-        return Agreement.objects.with_contents()
+        return Agreement.objects.public().with_contents()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -24,7 +24,7 @@ class AgreementDetailView(DetailView):
         checklist = check_agreement(services.outline_of(agreement))
         context.update(
             role_tables=selectors.role_tables(agreement),
-            versions=list(agreement.versions()),
+            versions=list(agreement.versions().public()),
             checklist=checklist,
             checklist_complete=is_complete(checklist),
         )
@@ -38,8 +38,8 @@ class AgreementCompareView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        agreement = get_object_or_404(Agreement.objects.with_parties(), pk=kwargs["pk"])
-        versions = {v.version: v for v in agreement.versions().with_contents()}
+        agreement = get_object_or_404(Agreement.objects.public().with_parties(), pk=kwargs["pk"])
+        versions = {v.version: v for v in agreement.versions().public().with_contents()}
         try:
             old_number = int(self.request.GET.get("from", agreement.version - 1))
             new_number = int(self.request.GET.get("to", agreement.version))

@@ -1,21 +1,26 @@
-"""Who may use the committee workspace: members of the committee group and staff; never the public."""
+"""Who may use the committee workspace: vision.roles decides; this module puts the question on each view."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
 from vision import roles
 
 
-def can_use_workspace(user):
-    return user.is_active and user.is_authenticated and (user.is_staff or roles.sees_everything(user))
-
-
 class WorkspaceMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """A workspace page: administrators, committee members (no staff status needed) and department editors."""
+
     raise_exception = False
 
     def test_func(self):
-        return can_use_workspace(self.request.user)
+        return roles.can_use_workspace(self.request.user)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
+
+
+class EverythingReaderMixin(WorkspaceMixin):
+    """A page that shows every department's unpublished values at once (annual editions and comparisons)."""
+
+    def test_func(self):
+        return roles.sees_everything(self.request.user)

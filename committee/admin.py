@@ -3,6 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from vision import roles
+from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 
 from . import services
 from .models import (
@@ -58,7 +62,7 @@ class ClosedReviewInlineMixin(ClosedReviewReadOnlyMixin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "plan", "established_fiscal_year", "meetings_public_by_default")
     list_filter = ("plan", "meetings_public_by_default", "decision_rule")
     list_select_related = ("plan",)
@@ -86,7 +90,7 @@ class CommitteeAdmin(admin.ModelAdmin):
     )
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(ScopedInlineMixin, admin.TabularInline):
     model = Appointment
     fk_name = "member"
     fields = ("starts_on", "ends_on", "role", "replaced_member", "printed_term", "note")
@@ -98,7 +102,7 @@ class AppointmentInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kana", "affiliation", "committee", "sector", "order")
     list_filter = ("committee", "sector", "appointments__role")
     list_select_related = ("committee",)
@@ -111,13 +115,13 @@ class MemberAdmin(admin.ModelAdmin):
         return queryset, True if search_term else may_have_duplicates
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ScopedInlineMixin, admin.TabularInline):
     model = AgendaItem
     fields = ("order", "title")
     extra = 0
 
 
-class MeetingDocumentInline(admin.TabularInline):
+class MeetingDocumentInline(ScopedInlineMixin, admin.TabularInline):
     model = MeetingDocument
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("order", "title", "file", "url", "note")
@@ -125,7 +129,7 @@ class MeetingDocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "fiscal_year", "number", "held_on", "starts_at", "place", "is_public")
     list_filter = ("committee", "fiscal_year", "is_public")
     list_select_related = ("committee",)
@@ -144,7 +148,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicComment)
-class PublicCommentAdmin(admin.ModelAdmin):
+class PublicCommentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "starts_on", "ends_on", "plan", "committee")
     list_filter = ("committee", "plan")
     list_select_related = ("committee", "plan")
@@ -152,7 +156,7 @@ class PublicCommentAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_on"
 
 
-class EvaluationInline(ClosedReviewInlineMixin, admin.StackedInline):
+class EvaluationInline(ScopedInlineMixin, ClosedReviewInlineMixin, admin.StackedInline):
     model = Evaluation
     fields = ("policy", "rating", "direction_text", "issues_text", "committee_opinion")
     autocomplete_fields = ("policy",)
@@ -163,7 +167,7 @@ class EvaluationInline(ClosedReviewInlineMixin, admin.StackedInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
+class ReviewAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "fiscal_year", "plan", "status", "opened_on", "closed_on", "meeting")
     list_filter = ("status", "committee", "plan", "fiscal_year")
     list_select_related = ("committee", "plan", "meeting__committee")
@@ -205,7 +209,7 @@ class ReviewAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
         for review in queryset:
             services.delete_review(review)
 
-    @admin.action(description=_("選択した検証を締め切る（以後は変更できません）"))
+    @admin.action(description=_("選択した検証を締め切る（以後は変更できません）"), permissions=["change"])
     def close_selected(self, request, queryset):
         closed = 0
         for review in queryset.select_related("committee"):
@@ -225,7 +229,7 @@ class ReviewAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
+class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("policy", "review", "rating")
     list_filter = ("review__committee", "review__fiscal_year", "review__status", "rating")
     list_select_related = ("policy", "review__committee")
@@ -253,30 +257,41 @@ class EvaluationAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(ClosedReviewReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("indicator", "review", "author", "created_at")
+class CommentAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
+    """Remarks are posted in the committee workspace; here their author rewords them and 管理者 hide them."""
+
+    list_display = ("indicator", "review", "author", "created_at", "withdrawn_at", "hidden_at")
     list_filter = ("review__committee", "review__fiscal_year", "review__status")
     list_select_related = ("indicator", "review__committee", "author")
     search_fields = ("body", "indicator__name", "indicator__code")
-    autocomplete_fields = ("indicator",)
-    fields = ("review", "indicator", "body", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    fields = (
+        "review",
+        "indicator",
+        "body",
+        "author",
+        "created_at",
+        "withdrawn_at",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
+    )
 
     def review_id_of(self, obj):
         return obj.review_id
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    def has_add_permission(self, request):
+        return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "review":
-            kwargs["queryset"] = Review.objects.open().select_related("committee")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        if roles.can_hide_comment(request.user):
+            return tuple(name for name in self.fields if name != "hidden_reason")
+        return tuple(name for name in self.fields if name != "body")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        services.save_comment(obj)
+        if "hidden_reason" in form.changed_data:
+            services.hide_comment(obj, user=request.user, reason=obj.hidden_reason)
+        elif "body" in form.changed_data:
+            services.change_comment(obj, user=request.user, body=obj.body)
 
     def delete_model(self, request, obj):
         services.delete_comment(obj)

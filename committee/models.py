@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kpi.models import Indicator
 from vision.models import Goal, Plan
@@ -669,6 +669,7 @@ class Evaluation(models.Model):
     rating = models.CharField(_("評価"), max_length=1, choices=Rating.choices, blank=True)
 
     objects = EvaluationManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("施策の評価")
@@ -702,15 +703,14 @@ class Evaluation(models.Model):
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Comments a user may read: staff read all, members read their committee's, the public none."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_staff:
-            return self
-        committees = (
-            Appointment.objects.in_office_on(timezone.localdate()).filter(member__user=user).values("member__committee")
-        )
-        return self.filter(review__committee__in=committees)
+        """Comments a user may read (vision.roles): members of the committee in office and administrators."""
+        from vision import roles
+
+        return roles.restrict(user, "view", self)
+
+    def current(self):
+        """Neither withdrawn by their author nor hidden by an administrator."""
+        return self.filter(withdrawn_at__isnull=True, hidden_at__isnull=True)
 
     def for_listing(self):
         return self.select_related("review__committee", "indicator", "author").order_by("created_at")
@@ -739,8 +739,22 @@ class Comment(models.Model):
     )
     body = models.TextField(_("本文"))
     created_at = models.DateTimeField(_("投稿日時"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(
+        _("取下げ日時"), null=True, blank=True, help_text=_("投稿者が取り下げた意見は本文を残したまま表示しません。")
+    )
+    hidden_at = models.DateTimeField(_("非表示にした日時"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("非表示にした管理者"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    hidden_reason = models.CharField(_("非表示の理由"), max_length=500, blank=True)
 
     objects = CommentManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("意見")
@@ -761,6 +775,8 @@ class Comment(models.Model):
             raise ValidationError(REVIEW_CLOSED_MESSAGE)
         if self.review_id and self.indicator_id and self.indicator.plan_id != self.review.plan_id:
             raise ValidationError({"indicator": _("検証する計画の指標を選んでください。")})
+        if self.hidden_at and not self.hidden_reason.strip():
+            raise ValidationError({"hidden_reason": _("非表示にする理由を入力してください。")})
 
 
 class EditionManager(models.Manager):

@@ -5,10 +5,12 @@ by someone else a moment ago is not written to, whatever the caller's copy of it
 these functions too; the database refuses changes to closed rows as a last line (migration 0002).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from vision import roles
 
 from .models import REVIEW_CLOSED_MESSAGE, Comment, Evaluation, Review
 
@@ -81,17 +83,63 @@ def delete_evaluation(evaluation: Evaluation) -> None:
 
 @transaction.atomic
 def add_comment(*, review: Review, indicator, author, body: str) -> Comment:
-    """Post a remark on an indicator in an open review."""
-    _lock_open_review(review.pk)
-    comment = Comment(review=review, indicator=indicator, author=author, body=body)
+    """Post a remark on an indicator in an open review: members of the committee in office only."""
+    locked = _lock_open_review(review.pk)
+    if not roles.can_comment(author, locked):
+        raise PermissionDenied(_("意見を書けるのは、この委員会の在任中の委員だけです。"))
+    comment = Comment(review=locked, indicator=indicator, author=author, body=body)
     comment.full_clean()
+    comment._history_user = author
     comment.save()
     return comment
 
 
+def _lock_comment(comment: Comment, user, action) -> Comment:
+    _lock_stored_review_of(Comment, comment)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not (roles.is_comment_author(user, locked) and roles.permits(user, action, locked)):
+        raise PermissionDenied(_("この意見を変更・取り下げできるのは投稿者だけです。"))
+    return locked
+
+
+@transaction.atomic
+def change_comment(comment: Comment, *, user, body: str) -> Comment:
+    """Reword a remark: its author only, while the review is open. History keeps the earlier wording."""
+    locked = _lock_comment(comment, user, "change")
+    locked.body = body
+    locked.full_clean()
+    locked._history_user = user
+    locked.save(update_fields=["body"])
+    return locked
+
+
+@transaction.atomic
+def withdraw_comment(comment: Comment, *, user) -> Comment:
+    """Withdraw a remark (its author only): it is no longer shown, and history keeps it."""
+    locked = _lock_comment(comment, user, "delete")
+    locked.withdrawn_at = timezone.now()
+    locked._history_user = user
+    locked.save(update_fields=["withdrawn_at"])
+    return locked
+
+
+@transaction.atomic
+def hide_comment(comment: Comment, *, user, reason: str) -> Comment:
+    """Hide a remark with a reason (administrators only); members no longer see it, history keeps it."""
+    if not roles.can_hide_comment(user):
+        raise PermissionDenied(_("意見を非表示にできるのは管理者だけです。"))
+    _lock_stored_review_of(Comment, comment)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked.hidden_at, locked.hidden_by, locked.hidden_reason = timezone.now(), user, reason
+    locked.full_clean()
+    locked._history_user = user
+    locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    return locked
+
+
 @transaction.atomic
 def save_comment(comment: Comment) -> Comment:
-    """Create or change a remark in an open review."""
+    """Create or change a remark in an open review (administrators, from the admin)."""
     _lock_stored_review_of(Comment, comment)
     _lock_open_review(comment.review_id)
     comment.full_clean()
@@ -101,6 +149,6 @@ def save_comment(comment: Comment) -> Comment:
 
 @transaction.atomic
 def delete_comment(comment: Comment) -> None:
-    """Delete a remark from an open review."""
+    """Delete a remark from an open review (administrators; members withdraw theirs instead)."""
     _lock_stored_review_of(Comment, comment)
     comment.delete()

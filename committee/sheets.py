@@ -74,7 +74,7 @@ def plan_years(plan, indicators):
     return list(range(start, plan.end_fiscal_year + 1))
 
 
-def policy_sheets(review, *, policies=None, published_only=False):
+def policy_sheets(review, *, policies=None, published_only=False, drafts_for=None):
     """One sheet per policy (施策) of the review's plan, in document order, in a fixed number of queries."""
     plan = review.plan
     goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
@@ -87,7 +87,9 @@ def policy_sheets(review, *, policies=None, published_only=False):
         .prefetch_related(
             Prefetch(
                 "indicator",
-                queryset=Indicator.objects.with_series(published_only=published_only).select_related("department"),
+                queryset=Indicator.objects.with_series(
+                    published_only=published_only, drafts_for=drafts_for
+                ).select_related("department"),
             )
         )
     )

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,11 +13,12 @@ from django.views.generic import DetailView, TemplateView
 from kpi import progress
 from kpi.models import Indicator, Observation
 from kpi.selectors import indicator_rows
+from vision import roles
 from vision.models import Department, Goal, Plan
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import editions, exports, services, sparkline
-from .access import WorkspaceMixin
+from .access import EverythingReaderMixin, WorkspaceMixin
 from .models import Comment, Committee, Edition, Meeting, Review
 from .sheets import policy_sheets
 
@@ -74,7 +77,7 @@ class DashboardView(WorkspaceMixin, TemplateView):
         department = next((d for d in departments if str(d.pk) == get.get("department")), None)
         if department is not None:
             indicators = indicators.filter(department=department)
-        rows = indicator_rows(indicators, published_only=False)
+        rows = indicator_rows(indicators, drafts_for=self.request.user)
         status = get.get("status", "")
         if status in progress.STATUS_WORDS:
             rows = [row for row in rows if row.judgement.status == status]
@@ -121,7 +124,7 @@ class ReviewView(WorkspaceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review = _review(_committee(), kwargs["year"])
-        context.update(review=review, sheets=policy_sheets(review))
+        context.update(review=review, sheets=policy_sheets(review, drafts_for=self.request.user))
         return context
 
 
@@ -137,7 +140,7 @@ class PolicySheetView(WorkspaceMixin, TemplateView):
     def _load(self):
         review = _review(_committee(), self.kwargs["year"])
         policy = get_object_or_404(Goal, plan=review.plan, code=self.kwargs["code"])
-        sheets = policy_sheets(review, policies=[policy])
+        sheets = policy_sheets(review, policies=[policy], drafts_for=self.request.user)
         if not sheets:
             raise Http404
         return review, sheets[0]
@@ -146,7 +149,8 @@ class PolicySheetView(WorkspaceMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         review, sheet = self._load()
         codes = [kpi.row.indicator.pk for kpi in sheet.kpis]
-        comments = Comment.objects.visible_to(self.request.user).filter(review=review, indicator_id__in=codes)
+        comments = Comment.objects.visible_to(self.request.user).current()
+        comments = comments.filter(review=review, indicator_id__in=codes)
         comments = comments.select_related("author").order_by("created_at")
         by_indicator = {}
         for comment in comments:
@@ -156,11 +160,27 @@ class PolicySheetView(WorkspaceMixin, TemplateView):
             kpi.form = kwargs.get("forms", {}).get(kpi.row.indicator.pk) or CommentForm(
                 initial={"indicator": kpi.row.indicator.pk}, auto_id=f"id_%s_{kpi.row.indicator.pk}"
             )
-        context.update(review=review, sheet=sheet)
+        context.update(
+            review=review,
+            sheet=sheet,
+            reads_comments=roles.reads_comments(self.request.user),
+            can_comment=roles.can_comment(self.request.user, review),
+        )
         return context
 
     def post(self, request, *args, **kwargs):
         review, sheet = self._load()
+        if "withdraw" in request.POST:
+            comment = get_object_or_404(
+                Comment.objects.filter(review=review), uid=_uuid_or_404(request.POST["withdraw"])
+            )
+            try:
+                services.withdraw_comment(comment, user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("コメントを取り下げました。"))
+            return redirect(request.path)
         form = CommentForm(request.POST)
         allowed = {kpi.row.indicator.pk: kpi.row.indicator for kpi in sheet.kpis}
         if form.is_valid() and form.cleaned_data["indicator"] in allowed:
@@ -183,6 +203,13 @@ class PolicySheetView(WorkspaceMixin, TemplateView):
         return self.render_to_response(self.get_context_data(forms=forms_by_indicator, **kwargs))
 
 
+def _uuid_or_404(text):
+    try:
+        return uuid.UUID(text)
+    except ValueError as error:
+        raise Http404 from error
+
+
 def _workspace_export(view):
     """Function views for downloads, with the workspace's access rule."""
 
@@ -198,7 +225,7 @@ def _sheets_for(request, year, code=None):
     policies = None
     if code:
         policies = [get_object_or_404(Goal, plan=review.plan, code=code)]
-    return review, policy_sheets(review, policies=policies)
+    return review, policy_sheets(review, policies=policies, drafts_for=request.user)
 
 
 def sheets_xlsx(request, year, code=None):
@@ -209,7 +236,8 @@ def sheets_xlsx(request, year, code=None):
 
 def status_xlsx(request, year):
     review = _review(_committee(), year)
-    rows = indicator_rows(Indicator.objects.filter(plan=review.plan).select_related("department"), published_only=False)
+    indicators = Indicator.objects.filter(plan=review.plan).select_related("department")
+    rows = indicator_rows(indicators, drafts_for=request.user)
     return attachment(exports.status_xlsx(rows), XLSX_CONTENT_TYPE, f"status-{year}.xlsx")
 
 
@@ -234,7 +262,7 @@ class PrintSheetsView(WorkspaceMixin, TemplateView):
         return context
 
 
-class EditionListView(WorkspaceMixin, TemplateView):
+class EditionListView(EverythingReaderMixin, TemplateView):
     """The annual editions: one per closed review, frozen when it closed."""
 
     template_name = "committee/editions.html"
@@ -257,7 +285,7 @@ class EditionListView(WorkspaceMixin, TemplateView):
         return context
 
 
-class EditionCurrentCompareView(WorkspaceMixin, TemplateView):
+class EditionCurrentCompareView(EverythingReaderMixin, TemplateView):
     """An edition against today's data: which values were revised since, which statuses changed."""
 
     template_name = "committee/edition_current.html"

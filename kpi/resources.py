@@ -6,13 +6,14 @@ rollback_on_validation_errors, so a file with one bad row writes nothing. Instan
 (one query for the indicators, one for their values) instead of one lookup per row.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from vision import roles
 from vision.models import Department, Plan
+from vision.scoped import ScopedResourceMixin
 from vision.tabular import SafeTextWidget
 
 from .importing import KIND_WORDS
@@ -142,7 +143,31 @@ class ObservationLoader(BaseInstanceLoader):
         return self.existing.get(key)
 
 
-class ObservationResource(resources.ModelResource):
+def file_versions(dataset):
+    """{"code/year/kind": version} for every value a file names (0 for one not stored yet), rows locked."""
+    keys = set()
+    if dataset.headers and {"indicator_id", "fiscal_year", "kind"} <= set(dataset.headers):
+        for row in dataset.dict:
+            try:
+                keys.add(
+                    (
+                        str(row["indicator_id"]).strip(),
+                        YearWidget().clean(row["fiscal_year"]),
+                        KindWidget().clean(row["kind"]),
+                    )
+                )
+            except ValueError:
+                continue  # reported as a row error when the row is read
+    stored = {
+        (code, year, kind): version
+        for code, year, kind, version in Observation.objects.select_for_update()
+        .filter(indicator__code__in={key[0] for key in keys})
+        .values_list("indicator__code", "fiscal_year", "kind", "lock_version")
+    }
+    return {f"{code}/{year}/{kind}": stored.get((code, year, kind), 0) for code, year, kind in keys}
+
+
+class ObservationResource(ScopedResourceMixin, resources.ModelResource):
     """Series values in the long layout: one row per indicator, fiscal year and kind."""
 
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
@@ -189,15 +214,40 @@ class ObservationResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
+    def __init__(self, user=None, expected_versions=None, **kwargs):
+        super().__init__(user=user, **kwargs)
+        self.expected_versions = expected_versions
+        self.read_versions = {}
         self.existing_baselines = {}
         self._seen = {}
         self._saved = []
 
     def get_export_queryset(self, request=None):
         return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+
+    def before_import(self, dataset, **kwargs):
+        """Read (and lock) the version of every value the file names; at confirmation, refuse if any changed.
+
+        The dry run records the versions it was checked against; the confirmation passes them back as
+        `expected_versions`, so a value changed by someone else in between is never overwritten unseen.
+        """
+        super().before_import(dataset, **kwargs)
+        self.read_versions = file_versions(dataset)
+        if self.expected_versions is None:
+            return
+        changed = sorted(
+            key
+            for key in set(self.read_versions) | set(self.expected_versions)
+            if self.read_versions.get(key, 0) != self.expected_versions.get(key, 0)
+        )
+        if changed:
+            raise ValidationError(
+                _(
+                    "確認の後に、このファイルの %(count)d 件の値が別の職員によって変更されました（%(keys)s）。"
+                    "何も取り込んでいません。もう一度ファイルを選んで、変更を確認してください。"
+                )
+                % {"count": len(changed), "keys": "、".join(changed[:5]) + ("…" if len(changed) > 5 else "")}
+            )
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -224,6 +274,8 @@ class ObservationResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        for name, message in self.scope_errors(instance).items():
+            errors.setdefault(name, message)
         if (
             self.user is not None
             and instance.indicator_id
@@ -256,20 +308,16 @@ class ObservationResource(resources.ModelResource):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        # An imported value, new or changed, waits for publication like one typed in the admin.
-        instance.is_published = False
-        instance.published_at = None
-        instance.published_by = None
+    def do_instance_save(self, instance, is_create):
+        # The same write path as every screen (a new or changed value waits for publication). History is written
+        # for the whole file at the end (after_import) with simple-history's bulk helper: one INSERT per batch
+        # instead of one per row, and the same records (who, when, old and new value).
+        from .services import save_observation
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        # History is written for the whole file at the end (after_import) with simple-history's bulk helper:
-        # one INSERT per batch instead of one per row, and the same records (who, when, old and new value).
-        instance.skip_history_when_saving = True
         try:
-            super().save_instance(instance, is_create, row, **kwargs)
-        finally:
-            del instance.skip_history_when_saving
+            save_observation(instance, user=self.user, history=False, clean=False)
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from error
         self._saved.append((instance, is_create))
 
     def after_import(self, dataset, result, **kwargs):
@@ -316,7 +364,7 @@ class DepartmentWidget(widgets.Widget):
         return f"{value.municipality.lg_code}:{value.name}" if value else ""
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(ScopedResourceMixin, resources.ModelResource):
     """Indicators by code, with their plan by slug and department by municipality code and name."""
 
     plan = fields.Field(attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(Plan, field="slug"))
@@ -349,18 +397,11 @@ class IndicatorResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
-
     def get_export_queryset(self, request=None):
         return Indicator.objects.select_related("plan", "department__municipality").order_by("code")
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        if self.user is not None and not roles.is_administrator(self.user):
-            if instance.pk is None:
-                errors.setdefault("code", _("指標の追加は管理者だけができます。"))
-            elif not roles.can_edit_indicator(self.user, Indicator.objects.get(pk=instance.pk)):
-                errors.setdefault("code", _("指標 %(code)s を変更する権限がありません。") % {"code": instance.code})
+        for name, message in self.scope_errors(instance).items():
+            errors.setdefault(name, message)
         super().validate_instance(instance, errors, validate_unique)

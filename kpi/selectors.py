@@ -205,9 +205,10 @@ def status_counts(rows):
     return counts
 
 
-def indicator_rows(indicators, *, published_only=True):
-    """Judged rows for a queryset of indicators, each with its original placement."""
-    indicators = indicators.with_series(published_only=published_only).with_original_placement()
+def indicator_rows(indicators, *, published_only=True, drafts_for=None):
+    """Judged rows for a queryset of indicators, each with its original placement (see with_series)."""
+    indicators = indicators.with_series(published_only=published_only, drafts_for=drafts_for)
+    indicators = indicators.with_original_placement()
     rows = []
     for indicator in indicators:
         placement = _original_placement(indicator)

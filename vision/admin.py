@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Goal, MetroArea, Municipality, Plan
+from .scoped import ScopedAdminMixin, ScopedInlineMixin
 
 
-class MunicipalityInline(admin.TabularInline):
+class MunicipalityInline(ScopedInlineMixin, admin.TabularInline):
     model = Municipality
     fields = ("lg_code", "name", "kind", "is_central_city", "joined_on")
     readonly_fields = fields
@@ -17,7 +20,7 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(MetroArea)
-class MetroAreaAdmin(admin.ModelAdmin):
+class MetroAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "central_city_name", "vision_date", "population", "target_population")
     list_filter = ("vision_date",)
     search_fields = ("name", "central_city_name")
@@ -26,7 +29,7 @@ class MetroAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kana", "kind", "lg_code", "area", "is_central_city", "joined_on", "population")
     list_filter = ("kind", "is_central_city", "area")
     list_select_related = ("area",)
@@ -40,7 +43,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "area", "start_fiscal_year", "end_fiscal_year", "progress_scheme")
     list_filter = ("kind", "area", "progress_scheme")
     list_select_related = ("area",)
@@ -48,7 +51,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "number", "title", "plan", "parent", "order")
     list_filter = ("plan",)
     list_select_related = ("plan", "parent")
@@ -58,9 +61,15 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "municipality", "email")
     list_filter = ("municipality",)
     list_select_related = ("municipality",)
     search_fields = ("name", "municipality__name", "email")
     filter_horizontal = ("staff",)
+
+
+# Django's own user and group screens, asked the same question as every other admin screen.
+for _model, _admin_class in ((User, UserAdmin), (Group, GroupAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_admin_class.__name__, (ScopedAdminMixin, _admin_class), {}))

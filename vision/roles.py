@@ -1,26 +1,44 @@
-"""Who may do what: the three staff roles as Django groups, and the per-object scope of an editor.
+"""Who may do what to which object: every rule of the portal's authorization, in this one module.
 
-- 管理者 (administrators): everything, including publishing values.
-- 部局編集者 (department editors): enter and correct series values, targets and indicator details of the
-  indicators of their own departments, and the agreements their municipality is a party to. They cannot
-  publish.
-- 検証委員 (committee members): read everything, unpublished values included; they write evaluations in the
-  committee workspace.
-The public sees published values only and needs no account.
+The roles are Django groups, kept in step with `ROLE_PERMISSIONS` after every migrate:
+- 管理者 (administrators): everything, including publishing values, closing reviews and hiding comments.
+- 部局編集者 (department editors): enter and correct series values, targets and indicator wording of the
+  indicators their departments own, and the agreements their department is in charge of (see
+  `EDITOR_SCOPES`). They cannot publish, and some fields are the administrators' (`LOCKED_FIELDS`).
+- 検証委員 (committee members): read everything, unpublished values included; they comment on indicators in
+  the committee workspace while their appointment is in office. They never change data.
+The public sees published values and signed agreements only and needs no account.
+
+Every path asks this module: the admin (querysets, `has_*_permission`, read-only fields, actions, history
+revert), import resources, the committee workspace and its downloads, and anything added later. The shape
+follows NetBox: `restrict(user, action, queryset)` gives exactly the rows a user may act on, and a write is
+checked again after it is made (`check_written`), inside its transaction, so that nobody moves a row out of
+their own scope.
+
+Agreements: the central city's side of a partnership is the business of the department in charge of it
+(`Agreement.department`, the 所管課 on 熊本市's side), not of every 熊本市 department; the partner's side is its
+own departments'. So an editor may edit an agreement when their department is the one in charge of it, or
+when their department belongs to the partner municipality.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ADMINISTRATORS = "管理者"
 EDITORS = "部局編集者"
 COMMITTEE_MEMBERS = "検証委員"
 
+_ALL = ("view", "add", "change", "delete")
 _READ = ("view",)
 _WRITE = ("view", "add", "change")
 ROLE_PERMISSIONS = {
     ADMINISTRATORS: {
+        # Staff accounts and their roles are the administrators' to manage.
+        "auth": {"user": _ALL, "group": _ALL},
         "committee": {
-            model: ("view", "add", "change", "delete")
+            model: _ALL
             for model in (
                 "committee",
                 "member",
@@ -35,12 +53,9 @@ ROLE_PERMISSIONS = {
                 "edition",
             )
         },
-        "vision": {
-            model: ("view", "add", "change", "delete")
-            for model in ("metroarea", "municipality", "department", "plan", "goal")
-        },
+        "vision": {model: _ALL for model in ("metroarea", "municipality", "department", "plan", "goal")},
         "agreements": {
-            model: ("view", "add", "change", "delete")
+            model: _ALL
             for model in (
                 "agreement",
                 "article",
@@ -52,10 +67,10 @@ ROLE_PERMISSIONS = {
             )
         },
         "kpi": {
-            "indicator": ("view", "add", "change", "delete"),
-            "indicatorplacement": ("view", "add", "change", "delete"),
-            "observation": ("view", "add", "change", "delete", "publish"),
-            "targetrevision": ("view", "add", "change", "delete"),
+            "indicator": _ALL,
+            "indicatorplacement": _ALL,
+            "observation": (*_ALL, "publish"),
+            "targetrevision": _ALL,
         },
     },
     EDITORS: {
@@ -86,10 +101,11 @@ ROLE_PERMISSIONS = {
                     "meetingdocument",
                     "publiccomment",
                     "review",
+                    "evaluation",
                     "edition",
                 )
             },
-            "evaluation": ("view", "change"),
+            # Their own remarks only, while in office (see `COMMENT_RULES` below).
             "comment": ("view", "add", "change"),
         },
         "vision": {model: _READ for model in ("metroarea", "municipality", "department", "plan", "goal")},
@@ -98,9 +114,229 @@ ROLE_PERMISSIONS = {
     },
 }
 
+# The rows an editor may act on: ORM paths from a model to the users who own a row. A model named here is
+# scoped for editors in reading and writing; a model not named here is reference data that editors with the
+# model permission read whole (municipalities, plans, the policy-area taxonomy) and never write.
+EDITOR_SCOPES = {
+    "kpi.indicator": ("department__staff",),
+    "kpi.indicatorplacement": ("indicator__department__staff",),
+    "kpi.observation": ("indicator__department__staff",),
+    "kpi.targetrevision": ("observation__indicator__department__staff",),
+    "agreements.agreement": ("department__staff", "partner__departments__staff"),
+    "agreements.article": ("agreement__department__staff", "agreement__partner__departments__staff"),
+    "agreements.roleassignment": ("agreement__department__staff", "agreement__partner__departments__staff"),
+}
+
+# Fields that stay as they are for everyone but administrators, whatever the screen or file says: what an
+# indicator is and who owns it; which partnership an agreement is and where it stands in its procedure.
+LOCKED_FIELDS = {
+    "kpi.indicator": ("code", "plan", "direction", "department"),
+    "agreements.agreement": ("area", "central_city", "partner", "department", "status"),
+}
+
+
+def _label(model):
+    return model._meta.label_lower
+
+
+def _in_group(user, name):
+    cache = user.__dict__.setdefault("_portal_groups", None)
+    if cache is None:
+        cache = user._portal_groups = set(user.groups.values_list("name", flat=True))
+    return name in cache
+
+
+def is_signed_in(user):
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_administrator(user):
+    return is_signed_in(user) and (user.is_superuser or _in_group(user, ADMINISTRATORS))
+
+
+def is_editor(user):
+    return is_signed_in(user) and _in_group(user, EDITORS)
+
+
+def is_committee_member(user):
+    """In the 検証委員 group (reading); commenting needs an appointment in office too."""
+    return is_signed_in(user) and _in_group(user, COMMITTEE_MEMBERS)
+
+
+def sees_everything(user):
+    """Administrators and committee members read every indicator and value, drafts included."""
+    return is_administrator(user) or is_committee_member(user)
+
+
+def has_model_permission(user, action, model):
+    opts = model._meta
+    return is_signed_in(user) and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def _owned_by(user, paths):
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{path: user})
+    return condition
+
+
+def restrict(user, action, queryset):
+    """The rows of `queryset` this user may `action` ('view', 'add', 'change', 'delete', 'publish', …).
+
+    A user without the model permission gets none. Administrators get all. Committee members read all and
+    write nothing but their own remarks. Editors act on the rows of their departments (`EDITOR_SCOPES`); of a
+    model outside their scopes they read what their permission allows and write nothing.
+    """
+    model = queryset.model
+    label = _label(model)
+    if label == "committee.comment":
+        return _restrict_comments(user, action, queryset)
+    if not has_model_permission(user, action, model):
+        return queryset.none()
+    if is_administrator(user):
+        return queryset
+    if action == "view" and sees_everything(user):
+        return queryset
+    if is_editor(user) and label in EDITOR_SCOPES:
+        return queryset.filter(_owned_by(user, EDITOR_SCOPES[label])).distinct()
+    if action == "view":
+        return queryset
+    return queryset.none()
+
+
+def permits(user, action, obj):
+    """Whether the user may `action` this object (the same rule as `restrict`, for one row)."""
+    if obj is None:
+        return False
+    model = type(obj)
+    if _label(model) != "committee.comment":
+        if not has_model_permission(user, action, model):
+            return False
+        if is_administrator(user):
+            return True
+    if obj.pk is None:
+        return has_model_permission(user, action, model)
+    return restrict(user, action, model._default_manager.filter(pk=obj.pk)).exists()
+
+
+def check_written(user, action, obj):
+    """After a write, inside its transaction: the row must still be one the user may `action`.
+
+    Raises PermissionDenied otherwise, so the transaction rolls back (nobody moves a value under another
+    department's indicator, or an agreement to another partner).
+    """
+    if not permits(user, action if action != "add" else "change", obj) and not (
+        action == "add" and is_administrator(user)
+    ):
+        raise PermissionDenied(_("この変更を行う権限がありません（担当の範囲の外になります）。"))
+
+
+def locked_fields(user, model):
+    """Fields of `model` this user may not change even on rows they may change."""
+    if is_administrator(user):
+        return ()
+    return LOCKED_FIELDS.get(_label(model), ())
+
+
+# --- series values ---------------------------------------------------------------------------------------
+
+
+def editable_indicators(user, queryset):
+    """The indicators of `queryset` whose values this user may change."""
+    from kpi.models import Observation
+
+    if not has_model_permission(user, "change", Observation):
+        return queryset.none()
+    return restrict(user, "change", queryset) if not is_administrator(user) else queryset
+
+
+def can_edit_indicator(user, indicator):
+    """Whether the user may enter or correct this indicator's values."""
+    return editable_indicators(user, type(indicator)._default_manager.filter(pk=indicator.pk)).exists()
+
+
+def can_publish(user):
+    from kpi.models import Observation
+
+    return has_model_permission(user, "publish", Observation)
+
+
+def draft_indicators(user, queryset):
+    """The indicators whose unpublished values this user may read (the others show published values only)."""
+    if sees_everything(user):
+        return queryset
+    return restrict(user, "change", queryset)
+
+
+# --- agreements --------------------------------------------------------------------------------------------
+
+
+def editable_agreements(user, queryset):
+    """The agreements of `queryset` this user may change."""
+    return restrict(user, "change", queryset)
+
+
+# --- the committee workspace and its remarks -----------------------------------------------------------------
+
+
+def can_use_workspace(user):
+    """Administrators, committee members (no staff status needed) and department editors."""
+    return is_administrator(user) or is_committee_member(user) or is_editor(user)
+
+
+def committees_in_office(user, day=None):
+    """The committees on which this user holds an appointment in office on `day` (today by default)."""
+    from committee.models import Appointment
+
+    day = day or timezone.localdate()
+    return Appointment.objects.in_office_on(day).filter(member__user=user).values("member__committee")
+
+
+def reads_comments(user):
+    return is_administrator(user) or is_committee_member(user)
+
+
+def _restrict_comments(user, action, queryset):
+    # Committee remarks: read by the committee's members in office and administrators; changed or withdrawn by
+    # their author only; hidden (with a reason) by administrators, after which members no longer see them.
+    if not is_signed_in(user):
+        return queryset.none()
+    if is_administrator(user):
+        return queryset if action != "add" else queryset.none()
+    if not is_committee_member(user):
+        return queryset.none()
+    mine = queryset.filter(review__committee__in=committees_in_office(user))
+    if action == "view":
+        return mine.filter(hidden_at__isnull=True)
+    if action in ("change", "delete"):
+        return mine.filter(author=user, hidden_at__isnull=True, withdrawn_at__isnull=True)
+    return queryset.none()
+
+
+def can_comment(user, review):
+    """Members of the review's committee in office, in the 検証委員 group, while the review is open."""
+    if not is_committee_member(user) or review.is_closed:
+        return False
+    return committees_in_office(user).filter(member__committee=review.committee_id).exists()
+
+
+def is_comment_author(user, comment):
+    """Rewording and withdrawing a remark are its author's alone (管理者 hide, they do not reword)."""
+    return is_signed_in(user) and comment.author_id == user.pk
+
+
+def can_hide_comment(user):
+    return is_administrator(user)
+
+
+def require(allowed):
+    """Raise PermissionDenied unless `allowed`: for views that asked one of the functions above."""
+    if not allowed:
+        raise PermissionDenied
+
 
 def ensure_roles(app_labels=None):
-    """Create the groups and give them their permissions; running it again changes nothing."""
+    """Create the groups and give them exactly their permissions; running it again changes nothing."""
     from django.contrib.auth.models import Group, Permission
 
     for group_name, apps in ROLE_PERMISSIONS.items():
@@ -109,50 +345,7 @@ def ensure_roles(app_labels=None):
             if app_labels is not None and app_label not in app_labels:
                 continue
             codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
-
-
-def _in_group(user, name):
-    return user.is_active and user.groups.filter(name=name).exists()
-
-
-def is_administrator(user):
-    return user.is_active and (user.is_superuser or _in_group(user, ADMINISTRATORS))
-
-
-def sees_everything(user):
-    """Administrators and committee members read every indicator and value; editors only their own."""
-    return is_administrator(user) or _in_group(user, COMMITTEE_MEMBERS)
-
-
-def editable_indicators(user, queryset):
-    """The indicators of `queryset` this user may change."""
-    if is_administrator(user):
-        return queryset
-    if not user.is_active or not user.has_perm("kpi.change_observation"):
-        return queryset.none()
-    return queryset.filter(department__staff=user)
-
-
-def can_edit_indicator(user, indicator):
-    if is_administrator(user):
-        return True
-    return (
-        user.is_active
-        and user.has_perm("kpi.change_observation")
-        and indicator.department_id is not None
-        and indicator.department.staff.filter(pk=user.pk).exists()
-    )
-
-
-def editable_agreements(user, queryset):
-    """The agreements of `queryset` this user may change: those their municipality is a party to."""
-    if is_administrator(user):
-        return queryset
-    if not user.is_active or not user.has_perm("agreements.change_agreement"):
-        return queryset.none()
-    return queryset.filter(Q(partner__departments__staff=user) | Q(central_city__departments__staff=user)).distinct()
-
-
-def can_publish(user):
-    return user.is_active and user.has_perm("kpi.publish_observation")
+            wanted = set(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+            current = set(group.permissions.filter(content_type__app_label=app_label))
+            group.permissions.remove(*(current - wanted))
+            group.permissions.add(*(wanted - current))

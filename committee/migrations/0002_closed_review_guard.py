@@ -61,9 +61,9 @@ def _postgresql_sql(table, closed, columns):
     ]
 
 
-def create_guards(apps, schema_editor):
+def create_guards(apps, schema_editor, guards=GUARDS):
     vendor = schema_editor.connection.vendor
-    for table, closed, columns in GUARDS:
+    for table, closed, columns in guards:
         if vendor == "sqlite":
             schema_editor.execute(_sqlite_sql(table, closed, columns), params=None)
         elif vendor == "postgresql":
@@ -71,9 +71,9 @@ def create_guards(apps, schema_editor):
                 schema_editor.execute(statement, params=None)
 
 
-def drop_guards(apps, schema_editor):
+def drop_guards(apps, schema_editor, guards=GUARDS):
     vendor = schema_editor.connection.vendor
-    for table, _closed, _columns in GUARDS:
+    for table, _closed, _columns in guards:
         if vendor == "sqlite":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table)}", params=None)
         elif vendor == "postgresql":

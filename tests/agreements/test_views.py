@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -100,6 +102,9 @@ def test_compare_page_shows_the_difference_between_versions(client, arao):
     role = draft.roles.get(policy_area__code="3-1-10")
     role.partner_role = "甲と連携して国内外からの観光客の誘致に取り組む。"
     role.save()
+    # A draft amendment is staff-only: the public sees the comparison once it is signed.
+    assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 2}).status_code == 404
+    Agreement.objects.filter(pk=draft.pk).update(status=Agreement.Status.SIGNED, signed_on=datetime.date(2025, 4, 1))
     response = client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 2})
     body = response.content.decode()
     assert response.status_code == 200

@@ -139,7 +139,7 @@ def test_crafted_post_adding_a_comment_to_a_closed_review_is_refused(staff_clien
         reverse("admin:committee_comment_add"),
         {"review": closed_review.pk, "indicator": indicator.pk, "body": "締切後の意見"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 403  # remarks are posted in the workspace by members, never added in the admin
     assert not Comment.objects.filter(body="締切後の意見").exists()
 
 
@@ -193,13 +193,18 @@ def test_evaluation_can_be_added_to_an_open_review_in_the_admin(staff_client, cl
     assert open_review.evaluations.get().rating == "B"
 
 
-def test_comment_author_is_the_signed_in_user(staff_client, open_review):
+def test_administrator_hides_a_comment_with_a_reason_and_history_keeps_it(staff_client, open_review, django_user_model):
     indicator = Indicator.objects.filter(plan=open_review.plan).first()
-    staff_client.post(
-        reverse("admin:committee_comment_add"),
-        {"review": open_review.pk, "indicator": indicator.pk, "body": "意見です", "author": ""},
-    )
-    assert Comment.objects.get(body="意見です").author.username == "admin"
+    comment = Comment.objects.create(review=open_review, indicator=indicator, body="個人名を含む意見")
+    url = reverse("admin:committee_comment_change", args=[comment.pk])
+    response = staff_client.post(url, {"body": "書き換え", "hidden_reason": ""})
+    comment.refresh_from_db()
+    assert comment.body == "個人名を含む意見" and comment.hidden_at is None  # 管理者 do not reword remarks
+    staff_client.post(url, {"hidden_reason": "個人名が含まれるため"})
+    comment.refresh_from_db()
+    assert comment.hidden_at is not None and comment.hidden_by.username == "admin"
+    assert comment.history.latest().hidden_reason == "個人名が含まれるため"
+    assert response.status_code in (200, 302)
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from committee import services
 from committee.models import Comment, Evaluation, Review
 from tests.vision.factories import GoalFactory
+from vision import roles
 
 from .factories import AppointmentFactory, CommentFactory, EvaluationFactory, MemberFactory, ReviewFactory
 
@@ -33,14 +34,19 @@ def test_closing_a_review_records_the_date_and_cannot_happen_twice(closed_review
         services.close_review(closed_review)
 
 
-def test_an_open_review_is_written_through_the_services():
+def test_an_open_review_is_written_through_the_services(django_user_model):
     review = ReviewFactory(opened_on=datetime.date(2021, 6, 1))
+    author = django_user_model.objects.create_user("iin")
+    author.groups.add(Group.objects.get(name=roles.COMMITTEE_MEMBERS))
+    AppointmentFactory(
+        member=MemberFactory(committee=review.committee, user=author), starts_on=datetime.date(2000, 4, 1), ends_on=None
+    )
     policy = GoalFactory(plan=review.plan)
     evaluation = services.save_evaluation(Evaluation(review=review, policy=policy, rating="B"))
     evaluation.committee_opinion = "おおむね妥当"
     services.save_evaluation(evaluation)
     comment = services.add_comment(
-        review=review, indicator=CommentFactory(review=review).indicator, author=None, body="意見"
+        review=review, indicator=CommentFactory(review=review).indicator, author=author, body="意見"
     )
     services.delete_comment(comment)
     services.delete_evaluation(evaluation)
@@ -143,22 +149,28 @@ def test_the_database_lets_unchanged_rows_be_rewritten_and_authors_be_deleted(cl
     assert closed_review.comments.get().author is None
 
 
-def test_comments_are_for_members_in_office_and_staff_only(django_user_model):
+def test_comments_are_for_members_in_office_and_administrators_only(django_user_model):
     comment = CommentFactory()
     committee = comment.review.committee
+    members = Group.objects.get(name=roles.COMMITTEE_MEMBERS)
     member_user = django_user_model.objects.create_user("iin")
+    member_user.groups.add(members)
     AppointmentFactory(
         member=MemberFactory(committee=committee, user=member_user),
         starts_on=datetime.date(2000, 4, 1),
         ends_on=None,
     )
     former_user = django_user_model.objects.create_user("moto-iin")
+    former_user.groups.add(members)
     AppointmentFactory(member=MemberFactory(committee=committee, user=former_user))  # term ended 2021-03-31
-    staff = django_user_model.objects.create_user("shokuin", is_staff=True)
+    staff = django_user_model.objects.create_user("shokuin", is_staff=True)  # staff status alone is no role
+    administrator = django_user_model.objects.create_user("kanri")
+    administrator.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
     citizen = django_user_model.objects.create_user("shimin")
 
     assert list(Comment.objects.visible_to(member_user)) == [comment]
-    assert list(Comment.objects.visible_to(staff)) == [comment]
+    assert list(Comment.objects.visible_to(administrator)) == [comment]
+    assert not Comment.objects.visible_to(staff).exists()
     assert not Comment.objects.visible_to(former_user).exists()
     assert not Comment.objects.visible_to(citizen).exists()
     assert not Comment.objects.visible_to(AnonymousUser()).exists()
