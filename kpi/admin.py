@@ -12,61 +12,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
 from vision.admin_import import TabularImportAdminMixin
+from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of, year_label
 
 from . import services
-from .forms import ActualEntryForm, SeriesRowForm
+from .forms import ActualEntryForm, ObservationForm, SeriesRowForm
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
 from .opendata import plain_number
 from .resources import IndicatorResource, ObservationResource
 
 
-class IndicatorScopedMixin:
-    """Editors see and change only the indicators of their own departments; a crafted URL gets a 403."""
-
-    indicator_path = "pk"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if roles.sees_everything(request.user):
-            return queryset
-        allowed = roles.editable_indicators(request.user, Indicator.objects.all())
-        return queryset.filter(**{f"{self.indicator_path}__in": allowed.values("pk")})
-
-    def _indicator_of(self, obj):
-        return obj if isinstance(obj, Indicator) else obj.indicator
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A crafted form naming another department's indicator fails validation like an invalid choice.
-        if not roles.is_administrator(request.user):
-            allowed = roles.editable_indicators(request.user, Indicator.objects.all())
-            if db_field.name == "indicator":
-                kwargs["queryset"] = allowed
-            elif db_field.name == "observation":
-                kwargs["queryset"] = Observation.objects.filter(indicator__in=allowed)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return roles.can_edit_indicator(request.user, self._indicator_of(obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return roles.can_edit_indicator(request.user, self._indicator_of(obj))
-
-
-class IndicatorPlacementInline(admin.TabularInline):
+class IndicatorPlacementInline(ScopedInlineMixin, admin.TabularInline):
     model = IndicatorPlacement
     extra = 0
     autocomplete_fields = ("goal",)
 
 
-class ObservationInline(admin.TabularInline):
+class ObservationInline(ScopedInlineMixin, admin.TabularInline):
     model = Observation
+    form = ObservationForm
     fields = (
         "fiscal_year",
         "kind",
@@ -78,14 +42,16 @@ class ObservationInline(admin.TabularInline):
         "printed",
         "note",
         "is_published",
+        "pending_correction",
+        "lock_version",
     )
-    readonly_fields = ("is_published",)
+    readonly_fields = ("is_published", "pending_correction")
     extra = 0
     ordering = ("fiscal_year", "kind")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name", "unit", "plan", "department", "direction", "is_cumulative")
     list_filter = ("plan", "department", "direction", "is_cumulative")
     list_select_related = ("plan", "department__municipality")
@@ -103,18 +69,26 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
         (_("出典・注記"), {"fields": ("source", "notes")}),
     )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Observation:
+            return super().save_formset(request, form, formset, change)
+        # Values typed in the inline follow the same path as everywhere else (a changed value becomes a draft).
+        instances = formset.save(commit=False)
+        for observation in formset.deleted_objects:
+            observation._history_user = request.user
+            services.delete_observation(observation, user=request.user, expected_version=observation.lock_version)
+        for observation in instances:
+            observation._history_user = request.user
+            expected = observation.lock_version if observation.pk else None
+            services.save_observation(observation, user=request.user, expected_version=expected)
+        return None
+
     def get_urls(self):
         urls = [
             path("actuals/", self.admin_site.admin_view(self.actuals_view), name="kpi_indicator_actuals"),
             path("<int:pk>/series/", self.admin_site.admin_view(self.series_view), name="kpi_indicator_series"),
         ]
         return urls + super().get_urls()
-
-    def get_readonly_fields(self, request, obj=None):
-        if roles.is_administrator(request.user):
-            return ()
-        # Editors correct an indicator's wording and notes; what it is and who owns it is the administrators'.
-        return ("code", "plan", "direction", "department")
 
     def series_view(self, request, pk):
         """The whole series of one indicator as a grid: one row per fiscal year, target and actual side by side."""
@@ -132,10 +106,12 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
                     "fiscal_year": year,
                     "target_value": plain_number(target.value if target else None),
                     "target_comparator": target.comparator if target else "",
+                    "target_version": target.lock_version if target else 0,
                     "actual_value": plain_number(actual.value if actual else None),
                     "actual_provisional": actual.is_provisional if actual else False,
                     "actual_measured_year": actual.measured_year if actual else None,
                     "actual_missing_reason": actual.missing_reason if actual else "",
+                    "actual_version": actual.lock_version if actual else 0,
                 }
             )
         SeriesFormSet = formset_factory(SeriesRowForm, extra=0)
@@ -143,7 +119,7 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
         formset = SeriesFormSet(request.POST or None, **kwargs)
         if request.method == "POST" and formset.is_valid():
             try:
-                changed = _save_series(indicator, formset, years)
+                changed = _save_series(indicator, formset, years, request.user)
             except ValidationError as error:
                 formset._non_form_errors = formset.error_class(error.messages)
             else:
@@ -187,7 +163,7 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
         forms = []
         for index, indicator in enumerate(indicators):
             current = by_key.get((indicator.pk, fiscal_year, "actual"))
-            initial = {"indicator": indicator.pk}
+            initial = {"indicator": indicator.pk, "version": current.lock_version if current else 0}
             if current is not None:
                 initial.update(
                     value=plain_number(current.value),
@@ -212,7 +188,7 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
                     raise PermissionDenied  # a crafted request naming another indicator
             if all(form.is_valid() for form in forms):
                 try:
-                    changed = _save_actuals(forms, fiscal_year)
+                    changed = _save_actuals(forms, fiscal_year, request.user)
                 except ValidationError as error:
                     self.message_user(request, " ".join(error.messages), messages.ERROR)
                 else:
@@ -243,41 +219,48 @@ class IndicatorAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistor
 
 
 @transaction.atomic
-def _save_series(indicator, formset, years):
+def _save_series(indicator, formset, years, user):
+    """Save the grid through the one write path: changed cells only, explicit deletions, versions checked."""
     changed = 0
+    stored = {(o.fiscal_year, o.kind): o for o in indicator.observations.filter(fiscal_year__in=years)}
     for form in formset.forms:
         data = form.cleaned_data
         year = data["fiscal_year"]
         if year not in years:
             raise ValidationError(_("年度は計画期間の中で入力してください。"))
-        existing_target = indicator.observations.filter(fiscal_year=year, kind="target").exists()
-        if data["target_value"] is not None or existing_target:
-            if data["target_value"] is None:
-                indicator.observations.filter(fiscal_year=year, kind="target").delete()
-                changed += 1
-            else:
+        cells = (
+            (
+                Observation.Kind.TARGET,
+                {"value": data["target_value"], "comparator": data["target_comparator"]},
+                data["target_value"] is not None,
+            ),
+            (
+                Observation.Kind.ACTUAL,
+                {
+                    "value": data["actual_value"],
+                    "is_provisional": data["actual_provisional"],
+                    "measured_year": data["actual_measured_year"],
+                    "missing_reason": data["actual_missing_reason"],
+                },
+                data["actual_value"] is not None or bool(data["actual_missing_reason"]),
+            ),
+        )
+        for kind, values, entered in cells:
+            version = data[f"{kind}_version"]
+            existing = stored.get((year, kind))
+            if data[f"{kind}_delete"]:
+                if existing is not None:
+                    services.delete_observation(existing, user=user, expected_version=version)
+                    changed += 1
+            elif entered:
                 changed += services.record_observation(
-                    indicator, year, "target", value=data["target_value"], comparator=data["target_comparator"]
+                    indicator, year, kind, user=user, expected_version=version, **values
                 )[1]
-        existing_actual = indicator.observations.filter(fiscal_year=year, kind="actual").exists()
-        if data["actual_value"] is not None or data["actual_missing_reason"]:
-            changed += services.record_observation(
-                indicator,
-                year,
-                "actual",
-                value=data["actual_value"],
-                is_provisional=data["actual_provisional"],
-                measured_year=data["actual_measured_year"],
-                missing_reason=data["actual_missing_reason"],
-            )[1]
-        elif existing_actual:
-            indicator.observations.filter(fiscal_year=year, kind="actual").delete()
-            changed += 1
     return changed
 
 
 @transaction.atomic
-def _save_actuals(forms, fiscal_year):
+def _save_actuals(forms, fiscal_year, user):
     changed = 0
     for form in forms:
         if not form.has_entry():
@@ -287,6 +270,8 @@ def _save_actuals(forms, fiscal_year):
             form.indicator_obj,
             fiscal_year,
             "actual",
+            user=user,
+            expected_version=data["version"],
             value=data["value"],
             is_provisional=data["is_provisional"],
             measured_year=data["measured_year"],
@@ -295,14 +280,13 @@ def _save_actuals(forms, fiscal_year):
     return changed
 
 
-class TargetRevisionInline(admin.TabularInline):
+class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
     model = TargetRevision
     extra = 0
 
 
 @admin.register(Observation)
-class ObservationAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
-    indicator_path = "indicator"
+class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "indicator",
         "fiscal_year",
@@ -318,7 +302,16 @@ class ObservationAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHist
     list_select_related = ("indicator",)
     search_fields = ("indicator__name", "indicator__code", "printed", "note")
     autocomplete_fields = ("indicator",)
-    readonly_fields = ("is_published", "published_at", "published_by", "updated_at")
+    form = ObservationForm
+    readonly_fields = (
+        "is_published",
+        "pending_correction",
+        "pending_retraction",
+        *(f"published_{name}" for name in services.PUBLIC_FIGURES),
+        "published_at",
+        "published_by",
+        "updated_at",
+    )
     inlines = [TargetRevisionInline]
     actions = ["publish_selected", "confirm_selected"]
     change_list_template = "admin/kpi/observation/change_list.html"
@@ -329,17 +322,25 @@ class ObservationAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHist
         "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。取り込んだ値は公開されるまで下書きです。"
     )
 
-    def run_import(self, data, filename, user, dry_run):
-        return services.import_observations(data, filename, user=user, dry_run=dry_run)
+    def run_import(self, data, filename, user, dry_run, expected_versions=None):
+        return services.import_observations(
+            data, filename, user=user, dry_run=dry_run, expected_versions=expected_versions
+        )
 
     def export_queryset(self, request):
         return self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
 
     def save_model(self, request, obj, form, change):
-        if not change or set(form.changed_data) & set(services.VALUE_FIELDS):
-            # A new or changed value waits for publication.
-            obj.is_published, obj.published_at, obj.published_by = False, None, None
-        super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        services.save_observation(obj, user=request.user, expected_version=obj.lock_version if change else None)
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        services.delete_observation(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for observation in queryset:
+            self.delete_model(request, observation)
 
     @admin.action(description=_("選択した値を公開する"), permissions=["publish"])
     def publish_selected(self, request, queryset):
@@ -351,20 +352,13 @@ class ObservationAdmin(IndicatorScopedMixin, TabularImportAdminMixin, SimpleHist
 
     @admin.action(description=_("選択した概算値を確定値にする（公開は別に行います）"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        allowed = [
-            o for o in queryset.select_related("indicator") if roles.can_edit_indicator(request.user, o.indicator)
-        ]
-        count = services.confirm_provisional(allowed)
+        count = services.confirm_provisional(list(queryset.select_related("indicator")))
         self.message_user(request, _("%(count)d 件の概算値を確定値にしました。") % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(IndicatorScopedMixin, SimpleHistoryAdmin):
-    indicator_path = "observation__indicator"
+class TargetRevisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("observation", "previous_value", "revised_value", "revised_on")
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)
     search_fields = ("observation__indicator__name", "reason")
-
-    def _indicator_of(self, obj):
-        return obj.observation.indicator

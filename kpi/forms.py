@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vision.scoped import StaleFormMixin
+
 from .models import Observation
 from .numbers import NumberError, is_no_value, parse_number
 
@@ -44,16 +46,45 @@ def check_actual(form, value_field, provisional_field, reason_field):
         form.add_error(provisional_field, _("概算値にするには実績値を入力してください。"))
 
 
+class ObservationForm(StaleFormMixin, forms.ModelForm):
+    """A series value in the admin (its own page and the indicator's inline), with the version it was read at."""
+
+    class Meta:
+        model = Observation
+        fields = (
+            "indicator",
+            "fiscal_year",
+            "kind",
+            "value",
+            "comparator",
+            "measured_year",
+            "is_provisional",
+            "missing_reason",
+            "printed",
+            "note",
+            "lock_version",
+        )
+        widgets = {"lock_version": forms.HiddenInput}
+
+
 class SeriesRowForm(forms.Form):
-    """One fiscal year of an indicator's series: its target and its actual, side by side."""
+    """One fiscal year of an indicator's series: its target and its actual, side by side.
+
+    An empty cell leaves a stored value as it is; deleting is the row's explicit 削除 box. The versions are those
+    the page was read at, so a save based on an older page is refused rather than overwriting a colleague's entry.
+    """
 
     fiscal_year = forms.IntegerField(widget=forms.HiddenInput)
     target_value = NumberField(label=_("目標値"))
     target_comparator = forms.ChoiceField(label=_("比較"), choices=Observation.Comparator.choices, required=False)
+    target_delete = forms.BooleanField(label=_("目標値を削除"), required=False)
+    target_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     actual_value = NumberField(label=_("実績値"))
     actual_provisional = forms.BooleanField(label=_("概算値"), required=False)
     actual_measured_year = forms.IntegerField(label=_("値が示す年"), required=False, min_value=1900, max_value=2100)
     actual_missing_reason = forms.CharField(label=_("値がない理由"), required=False, max_length=200)
+    actual_delete = forms.BooleanField(label=_("実績値を削除"), required=False)
+    actual_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, decimals=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +103,7 @@ class ActualEntryForm(forms.Form):
     """This year's actual for one indicator, with last year's value shown for comparison."""
 
     indicator = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     value = NumberField(label=_("実績値"))
     is_provisional = forms.BooleanField(label=_("概算値"), required=False)
     measured_year = forms.IntegerField(label=_("値が示す年"), required=False, min_value=1900, max_value=2100)

@@ -13,13 +13,21 @@ FISCAL_YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def with_series(self, *, published_only=True):
+    def with_series(self, *, published_only=True, drafts_for=None):
         """Indicators with their plan and their series values (and revisions) prefetched.
 
-        Public pages see published values only; staff and committee screens pass published_only=False.
+        Public pages see published values only; staff screens pass published_only=False, and screens shown to a
+        signed-in user pass `drafts_for=user`: published values, plus the drafts that user may read
+        (vision.roles.draft_indicators).
         """
         observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
-        if published_only:
+        if drafts_for is not None:
+            from vision import roles
+
+            if not roles.sees_everything(drafts_for):
+                readable = roles.draft_indicators(drafts_for, Indicator.objects.all()).values_list("pk", flat=True)
+                observations = observations.published_or_drafts_of(list(readable))
+        elif published_only:
             observations = observations.published()
         return self.select_related("plan").prefetch_related(models.Prefetch("observations", queryset=observations))
 
@@ -88,6 +96,10 @@ class Indicator(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text=_("年度の実績値を、翌年度のこの月日までに入力します（例: 8月31日）。"),
+    )
+
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
     )
 
     objects = IndicatorManager()
@@ -194,9 +206,54 @@ class IndicatorPlacement(models.Model):
             raise ValidationError({"goal": _("指標と同じ計画の目標を選んでください。")})
 
 
+PUBLIC_FIGURES = ("value", "comparator", "measured_year", "is_provisional", "missing_reason", "printed", "note")
+
+
+class PublicFigureIterable(models.query.ModelIterable):
+    """Rows as the public sees them: a row with a correction waiting for publication shows its published figure.
+
+    Rows of indicators in the queryset's `_drafts_of` (ids whose drafts the reader may see) are left as they are.
+    """
+
+    def __iter__(self):
+        drafts_of = self.queryset._drafts_of or ()
+        for observation in super().__iter__():
+            if observation.pending_correction and observation.indicator_id not in drafts_of:
+                for name in PUBLIC_FIGURES:
+                    setattr(observation, name, getattr(observation, f"published_{name}"))
+                observation.shows_published_copy = True
+            yield observation
+
+
 class ObservationQuerySet(models.QuerySet):
+    _drafts_of = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._drafts_of = self._drafts_of
+        return clone
+
     def published(self):
-        return self.filter(is_published=True)
+        """The figures the public sees: published rows, with the published figure where a correction is pending.
+
+        A new value waits for publication; a correction or a retraction of a published value leaves the published
+        figure public until it is itself published.
+        """
+        queryset = self.filter(Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True))
+        queryset._iterable_class = PublicFigureIterable
+        return queryset
+
+    def published_or_drafts_of(self, indicator_ids):
+        """Public figures, except for the indicators in `indicator_ids`, whose drafts are read as they are."""
+        queryset = self.filter(
+            Q(is_published=True)
+            | Q(pending_correction=True)
+            | Q(pending_retraction=True)
+            | Q(indicator__in=indicator_ids)
+        )
+        queryset._iterable_class = PublicFigureIterable
+        queryset._drafts_of = set(indicator_ids)
+        return queryset
 
 
 class ObservationManager(models.Manager):
@@ -259,6 +316,29 @@ class Observation(models.Model):
     )
     # Empty for rows loaded from the reference data, which carry their source's date instead.
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True, null=True)
+    # The published figure while a correction waits for publication (kpi.services keeps these in step).
+    pending_correction = models.BooleanField(
+        _("公開中の値の訂正待ち"),
+        default=False,
+        help_text=_(
+            "公開中の値を訂正した下書きがあり、公開されるまでは公開中の値（published_…）が公開ページに載ります。"
+        ),
+    )
+    pending_retraction = models.BooleanField(
+        _("削除待ち"), default=False, help_text=_("公開中の値の削除が、公開の操作を待っています。")
+    )
+    published_value = models.DecimalField(_("公開中の値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    published_comparator = models.CharField(
+        _("公開中の比較"), max_length=3, choices=Comparator.choices, default=Comparator.EXACT, blank=True
+    )
+    published_measured_year = models.PositiveSmallIntegerField(_("公開中の値が示す年"), null=True, blank=True)
+    published_is_provisional = models.BooleanField(_("公開中の値は概算値"), default=False)
+    published_missing_reason = models.CharField(_("公開中の値がない理由"), max_length=200, blank=True)
+    published_printed = models.CharField(_("公開中の資料での表記"), max_length=100, blank=True)
+    published_note = models.TextField(_("公開中の注記"), blank=True)
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
+    )
 
     objects = ObservationManager.from_queryset(ObservationQuerySet)()
     history = HistoricalRecords()
@@ -284,6 +364,11 @@ class Observation(models.Model):
                 condition=Q(value__isnull=False) | ~Q(missing_reason=""),
                 name="%(app_label)s_%(class)s_value_or_missing_reason",
                 violation_error_message=_("値を入力するか、値がない理由を入力してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_correction=False) | Q(is_published=False),
+                name="%(app_label)s_%(class)s_correction_is_unpublished",
+                violation_error_message=_("訂正待ちの値は公開済みにできません。"),
             ),
             models.CheckConstraint(
                 condition=Q(comparator="") | Q(kind="target"),

@@ -1,52 +1,165 @@
 """Writes to series values: recording, publishing and confirming them. Every change leaves a history row."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from vision import roles
 from vision.tabular import ImportOutcome, import_table, run_import  # noqa: F401  (the admin imports them here)
 
-from .models import Observation
+from .models import PUBLIC_FIGURES, Observation
+from .opendata import plain_number
 
-VALUE_FIELDS = ("value", "comparator", "measured_year", "is_provisional", "missing_reason", "printed", "note")
+VALUE_FIELDS = PUBLIC_FIGURES
+IDENTITY_FIELDS = ("indicator_id", "fiscal_year", "kind")
 
 
-def record_observation(indicator, fiscal_year, kind, **values):
-    """Create or change one series value; a new or changed value becomes a draft until it is published.
+class StaleEdit(ValidationError):
+    """A save based on an older version of the row than the one stored: someone else changed it meanwhile."""
 
-    Returns (observation, changed). Validation runs as for a form, so a bad value raises ValidationError
-    with the field's Japanese message and nothing is written.
+
+def _stale_message(stored, kind_label=None):
+    latest = stored.history.order_by("-history_date").select_related("history_user").first()
+    who = latest.history_user if latest is not None else None
+    who_name = (who.get_full_name() or who.get_username()) if who is not None else _("別の職員")
+    value = plain_number(stored.value) if stored.value is not None else (stored.missing_reason or "―")
+    return _(
+        "%(year)s年度の%(kind)sは、この画面を開いた後に %(who)s が「%(value)s」に変更しました。"
+        "最新の値を確認してから、もう一度入力してください。"
+    ) % {"year": stored.fiscal_year, "kind": kind_label or stored.get_kind_display(), "who": who_name, "value": value}
+
+
+def check_version(stored, expected_version):
+    """Refuse a save based on `expected_version` when the stored row is newer (0: the row did not exist yet)."""
+    if expected_version is None:
+        return
+    current = stored.lock_version if stored is not None else 0
+    if current != expected_version:
+        raise StaleEdit(
+            _stale_message(stored) if stored is not None else _("この値は、この画面を開いた後に削除されました。")
+        )
+
+
+def _apply_publication_state(observation, stored):
+    """The publication state of a changed row, from the stored row (never from the caller).
+
+    A published row's figures move to its published_… columns before it changes, so they stay public while the
+    correction is a draft; a second correction keeps the published figure that is already there. A correction
+    that comes back to exactly the published figure leaves nothing waiting.
+    """
+    if stored is None:
+        observation.is_published = observation.pending_correction = observation.pending_retraction = False
+        observation.published_at = observation.published_by = None
+        return
+    source = stored if stored.is_published else None
+    for name in PUBLIC_FIGURES:
+        published = getattr(source, name) if source else getattr(stored, f"published_{name}")
+        setattr(observation, f"published_{name}", published)
+    public = stored.is_published or stored.pending_correction
+    back_to_published = (
+        public
+        and all(getattr(observation, name) == getattr(observation, f"published_{name}") for name in PUBLIC_FIGURES)
+        and all(getattr(observation, name) == getattr(stored, name) for name in IDENTITY_FIELDS)
+    )
+    observation.is_published = back_to_published
+    observation.pending_correction = public and not back_to_published
+    observation.pending_retraction = stored.pending_retraction
+    observation.published_at, observation.published_by_id = stored.published_at, stored.published_by_id
+    observation.lock_version = stored.lock_version + 1
+
+
+@transaction.atomic
+def save_observation(observation, *, user=None, history=True, clean=True, expected_version=None):
+    """The one write path for a series value: every screen, import and revert saves through here.
+
+    A new value, or a change to a value's figures or identity, is a draft until it is published; while a
+    correction to a published value waits, the published figure stays public, unchanged (kept in the row's
+    published_… columns). The publication state is never taken from the caller. With `expected_version`, a row
+    changed by someone else since the caller read it is refused (StaleEdit, with the newer value and who entered
+    it). Validation runs as for a form (ValidationError with Japanese messages, nothing written). With `user`,
+    the row must afterwards still be one that user may change (vision.roles.check_written), or nothing is
+    written. Returns whether anything changed.
+    """
+    stored = Observation.objects.select_for_update().filter(pk=observation.pk).first() if observation.pk else None
+    check_version(stored, expected_version)
+    if stored is not None and all(
+        getattr(stored, name) == getattr(observation, name) for name in (*PUBLIC_FIGURES, *IDENTITY_FIELDS)
+    ):
+        return False
+    _apply_publication_state(observation, stored)
+    if clean:  # an import has validated the whole file already
+        observation.full_clean()
+    if not history:
+        observation.skip_history_when_saving = True
+    try:
+        observation.save()
+    finally:
+        if not history:
+            del observation.skip_history_when_saving
+    if user is not None:
+        roles.check_written(user, "change", observation)
+    return True
+
+
+@transaction.atomic
+def delete_observation(observation, *, user=None, expected_version=None):
+    """Delete a series value: a draft goes at once; a published value waits, public, until its removal is published.
+
+    Returns "deleted" or "pending".
+    """
+    stored = Observation.objects.select_for_update().get(pk=observation.pk)
+    check_version(stored, expected_version)
+    if user is not None:
+        roles.check_written(user, "change", stored)
+    if not (stored.is_published or stored.pending_correction):
+        stored.delete()
+        return "deleted"
+    stored.pending_retraction = True
+    stored.lock_version += 1
+    stored.save(update_fields=["pending_retraction", "lock_version", "updated_at"])
+    return "pending"
+
+
+def record_observation(indicator, fiscal_year, kind, *, user=None, expected_version=None, **values):
+    """Create or change one series value by its indicator, year and kind (through `save_observation`).
+
+    Returns (observation, changed).
     """
     observation = Observation.objects.filter(indicator=indicator, fiscal_year=fiscal_year, kind=kind).first()
     if observation is None:
         observation = Observation(indicator=indicator, fiscal_year=fiscal_year, kind=kind)
-    before = {name: getattr(observation, name) for name in VALUE_FIELDS}
     for name, value in values.items():
         if name not in VALUE_FIELDS:
             raise TypeError(f"not a value field: {name}")
         setattr(observation, name, value)
-    after = {name: getattr(observation, name) for name in VALUE_FIELDS}
-    if observation.pk is not None and before == after:
-        return observation, False
-    observation.is_published = False
-    observation.published_at = None
-    observation.published_by = None
-    observation.full_clean()
-    observation.save()
-    return observation, True
+    return observation, save_observation(observation, user=user, expected_version=expected_version)
 
 
 @transaction.atomic
 def publish(observations, user):
-    """Publish drafts: from now on the public pages and open data show them. Returns how many changed."""
+    """Publish drafts, corrections and removals: from now on the public pages and open data show them.
+
+    Returns how many changed.
+    """
     count = 0
     now = timezone.now()
     for observation in observations:
+        if observation.pending_retraction:
+            observation.delete()
+            count += 1
+            continue
         if observation.is_published:
             continue
         observation.is_published = True
+        observation.pending_correction = False
+        for name in PUBLIC_FIGURES:
+            field = Observation._meta.get_field(f"published_{name}")
+            setattr(observation, field.name, field.get_default())
         observation.published_at = now
         observation.published_by = user
-        observation.save(update_fields=["is_published", "published_at", "published_by", "updated_at"])
+        observation.lock_version += 1
+        observation.save()
         count += 1
     return count
 
@@ -62,7 +175,7 @@ def confirm_provisional(observations):
     return count
 
 
-def import_observations(data, filename="", *, user=None, dry_run=True):
+def import_observations(data, filename="", *, user=None, dry_run=True, expected_versions=None):
     """Check, and unless `dry_run` write, a file of series values; any bad row means nothing is written.
 
     Accepts the long and the wide layout, CSV (UTF-8, UTF-8 with BOM, Shift_JIS) and XLSX. Raises
@@ -78,5 +191,9 @@ def import_observations(data, filename="", *, user=None, dry_run=True):
     else:
         dataset, cell_errors = long_dataset(rows), []
         sources = [(index + 2, None) for index in range(len(dataset))]
-    resource = (ObservationResource if dry_run else ObservationWriteResource)(user=user)
-    return run_import(resource, dataset, sources, cell_errors, layout, dry_run)
+    resource = (ObservationResource if dry_run else ObservationWriteResource)(
+        user=user, expected_versions=expected_versions
+    )
+    outcome = run_import(resource, dataset, sources, cell_errors, layout, dry_run)
+    outcome.versions = resource.read_versions  # what the dry run was checked against, for the confirmation
+    return outcome

@@ -42,7 +42,7 @@ class TabularImportAdminMixin:
         ]
         return urls + super().get_urls()
 
-    def run_import(self, data, filename, user, dry_run):
+    def run_import(self, data, filename, user, dry_run, expected_versions=None):
         return import_table(self.import_resource_class, data, filename, user=user, dry_run=dry_run)
 
     def export_queryset(self, request):
@@ -75,7 +75,7 @@ class TabularImportAdminMixin:
                 form.add_error("file", str(error))
             else:
                 if outcome.ok:
-                    token = uploads.stash(data, upload.name, request.user)
+                    token = uploads.stash(data, upload.name, request.user, {"versions": outcome.versions})
         context = self._import_context(request, form=form, outcome=outcome, token=token)
         return TemplateResponse(request, "admin/tabular_import.html", context)
 
@@ -91,8 +91,9 @@ class TabularImportAdminMixin:
             )
             return redirect(f"admin:{import_name}")
         data, filename = stashed
+        expected = uploads.stashed_meta(token, request.user).get("versions")
         try:
-            outcome = self.run_import(data, filename, request.user, dry_run=False)
+            outcome = self.run_import(data, filename, request.user, dry_run=False, expected_versions=expected)
         except ImportFileError as error:
             outcome = None
             self.message_user(request, str(error), messages.ERROR)

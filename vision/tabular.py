@@ -160,6 +160,7 @@ class ImportOutcome:
     errors: list = field(default_factory=list)  # importing.CellError, by file row and column
     diff_headers: list = field(default_factory=list)
     written: bool = False
+    versions: dict = field(default_factory=dict)  # what a dry run was checked against (row key → version)
 
     @property
     def ok(self):

@@ -1,5 +1,6 @@
 """Uploaded import files kept between the dry run and the confirmation, for the user who uploaded them."""
 
+import json
 import secrets
 import time
 from pathlib import Path
@@ -15,17 +16,26 @@ def _directory():
     return directory
 
 
-def stash(data: bytes, filename: str, user) -> str:
-    """Keep the file; returns a token that only this user can redeem."""
+def stash(data: bytes, filename: str, user, meta=None) -> str:
+    """Keep the file (and `meta`, e.g. the versions its dry run saw); returns a token only this user can redeem."""
     directory = _directory()
     cutoff = time.time() - MAX_AGE_SECONDS
-    for old in directory.glob("*.upload"):
+    for old in [*directory.glob("*.upload"), *directory.glob("*.meta.json")]:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
     (directory / f"{user.pk}-{token}{suffix}.upload").write_bytes(data)
+    (directory / f"{user.pk}-{token}.meta.json").write_text(json.dumps(meta or {}), encoding="utf-8")
     return token
+
+
+def stashed_meta(token: str, user) -> dict:
+    """The `meta` stashed with a file (an empty dict when there is none)."""
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return {}
+    path = _directory() / f"{user.pk}-{token}.meta.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def redeem(token: str, user):
@@ -40,5 +50,5 @@ def redeem(token: str, user):
 
 
 def discard(token: str, user):
-    for path in _directory().glob(f"{user.pk}-{token}.*.upload"):
+    for path in [*_directory().glob(f"{user.pk}-{token}.*.upload"), _directory() / f"{user.pk}-{token}.meta.json"]:
         path.unlink(missing_ok=True)

@@ -169,13 +169,15 @@ def test_drafts_are_never_public_until_published(client, admin_user):
     draft = Observation.objects.get(indicator=indicator, fiscal_year=2018, kind="actual")
     from kpi import services
 
+    published = draft.value
     services.record_observation(indicator, 2018, "actual", value=Decimal("6770"), is_provisional=False)
     draft.refresh_from_db()
-    assert not draft.is_published
+    assert not draft.is_published and draft.pending_correction
+    # the correction waits: the published figure stays public, unchanged
     page = client.get("/ja/indicators/S1-G2-N1/").content.decode()
-    assert "6,770" not in page and "6,766" not in page
+    assert "6,770" not in page and f"{published:,.0f}" in page
     csv = client.get("/ja/open-data/observations.csv").content.decode("utf-8-sig")
-    assert "S1-G2-N1,出生数,人,2018,actual" not in csv
+    assert ",6770" not in csv
     services.publish([draft], admin_user)
     draft.refresh_from_db()
     assert (draft.is_published, draft.published_by) == (True, admin_user)
@@ -236,7 +238,7 @@ def test_history_shows_an_edit_and_reverts_it(admin_client):
         "revisions-INITIAL_FORMS": "0",
     }
     response = admin_client.post(revert_url, data)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["adminform"].form.errors
     gdp.refresh_from_db()
     assert gdp.value == Decimal("2496")
     assert gdp.history.count() == 3
