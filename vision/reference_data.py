@@ -18,6 +18,7 @@ makes them, so a first load gives the same rows as before.
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.apps import apps
@@ -26,6 +27,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers import base
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from .models import ReferenceRecord
@@ -115,9 +117,14 @@ _deserializers = {}
 
 
 def _deserializer(format):
-    """Django's deserializer for `format`, noting on each object which fields the fixture sets."""
-    if format not in _deserializers:
-        django_deserializer = serializers.get_deserializer(format)
+    """Django's deserializer for `format`, noting on each object which fields the fixture sets.
+
+    A row the fixture refers to that no longer exists gives a _Broken object instead of ending the file.
+    """
+    if format in _deserializers:
+        return _deserializers[format]
+    django_deserializer = serializers.get_deserializer(format)
+    if issubclass(django_deserializer, PythonDeserializer):  # JSON, JSONL, YAML: one generator per object
 
         class Deserializer(django_deserializer):
             def _handle_object(self, obj):
@@ -129,8 +136,19 @@ def _deserializer(format):
                 except base.DeserializationError as error:
                     yield _Broken(_model_name(obj), error)
 
-        _deserializers[format] = Deserializer
-    return _deserializers[format]
+    else:  # XML: one object per call
+
+        class Deserializer(django_deserializer):
+            def _handle_object(self, node):
+                try:
+                    deserialized = super()._handle_object(node)
+                except base.DeserializationError as error:
+                    return _Broken(_model_name(node), error)
+                deserialized.given_fields = _given_fields(node)
+                return deserialized
+
+    _deserializers[format] = Deserializer
+    return Deserializer
 
 
 def _dump(model_field, instance):
@@ -138,6 +156,8 @@ def _dump(model_field, instance):
     value = model_field.value_from_object(instance)
     if isinstance(model_field, models.FileField):
         return value.name or ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 2496, not 2496.0000 as the database returns it
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
