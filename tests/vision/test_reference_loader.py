@@ -275,3 +275,44 @@ def test_a_first_load_gives_what_loaddata_gave(reference_data):
     with_loader = _dump_after_loading_into_empty_tables(lambda: call_command("load_reference_data", verbosity=0))
     assert len(with_loaddata) == sum(len(json.loads(open(path, encoding="utf-8").read())) for path in paths)
     assert with_loader == with_loaddata
+
+
+def test_many_to_many_fields_merge_the_same_way(reference_data, tmp_path, django_user_model):
+    """No shipped fixture sets a many-to-many field today; one that does is merged like any other field."""
+    for username in ("tanaka", "suzuki", "sato"):
+        django_user_model.objects.create_user(username)
+    kumamoto = Municipality.objects.get(name="熊本市").lg_code
+
+    def ship(**staff):
+        departments = [
+            {"model": "vision.department", "fields": {"municipality": [kumamoto], "name": name, "staff": users}}
+            for name, users in staff.items()
+        ]
+        (tmp_path / "50_departments.json").write_text(json.dumps(departments, ensure_ascii=False), encoding="utf-8")
+        return load_reference_data(fixture_paths(tmp_path))
+
+    def staff_of(name):
+        return set(Department.objects.get(name=name).staff.values_list("username", flat=True))
+
+    ship(政策企画課=[["tanaka"]], 財政課=[["tanaka"]])
+    assert staff_of("政策企画課") == staff_of("財政課") == {"tanaka"}
+    Department.objects.get(name="財政課").staff.add(django_user_model.objects.get(username="suzuki"))
+
+    report = ship(政策企画課=[["tanaka"], ["sato"]], 財政課=[["sato"]])
+
+    assert staff_of("政策企画課") == {"tanaka", "sato"}  # untouched since the last load: the new list arrives
+    assert staff_of("財政課") == {"tanaka", "suzuki"}  # changed by staff: kept and reported
+    assert [(k.model, k.field) for k in report.kept] == [("vision.department", "staff")]
+
+
+def test_rows_under_a_row_deleted_by_staff_are_skipped_and_reported(reference_data):
+    """市内総生産額 (S1-G1-N1) has 8 series values and 1 placement in fixtures/11_plan_strategy1.json."""
+    Indicator.objects.get(code="S1-G1-N1").delete()
+
+    report = load_reference_data(fixture_paths(FIXTURE_DIR))
+
+    assert not Indicator.objects.filter(code="S1-G1-N1").exists()
+    assert report.counts["kpi.indicator"].skipped == 1
+    assert report.counts["kpi.observation"].skipped == 8
+    assert report.counts["kpi.indicatorplacement"].skipped == 1
+    assert report.counts["kpi.observation"].unchanged == 171 - 8
