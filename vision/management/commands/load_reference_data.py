@@ -67,7 +67,7 @@ class Command(BaseCommand):
             write(self.style.WARNING(f"{len(report.skipped)} 行は読み込みませんでした:"))
             for skipped in report.skipped:
                 fields = f"（{', '.join(skipped.fields)}）" if skipped.fields else ""
-                write(f"  {skipped.model} {skipped.key}: {skipped.reason}{fields}")
+                write(f"  {' '.join(filter(None, (skipped.model, skipped.key)))}: {skipped.reason}{fields}")
         if created:
             write(f"変更履歴の起点を {created} 件記録しました。")
         write(self.style.SUCCESS("参照データの読込みが終わりました。"))
