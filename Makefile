@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev run test test-fast lint bench messages
+.PHONY: setup setup-dev setup-data run test test-fast lint bench messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,14 @@ setup: $(VENV)/.runtime
 
 setup-dev: $(VENV)/.dev
 
-run: setup
+# Everything `run` does before serving; safe to repeat (load_reference_data keeps staff edits).
+setup-data: setup
 	@test -f .env || { cp .env.example .env; echo ".env を .env.example から作成しました（ローカル開発用: DEBUG=true）。"; }
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
 	DEBUG=$${DEBUG:-true} $(PY) manage.py ensure_admin
+
+run: setup-data
 	@echo "ポータル: http://$(HOST)/ja/   管理画面: http://$(HOST)/admin/"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST)
 

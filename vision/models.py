@@ -394,3 +394,29 @@ class Goal(models.Model):
     def path(self):
         """The names from the top of the tree down to this goal."""
         return [str(goal) for goal in [*self.ancestors(), self]]
+
+
+class ReferenceRecord(models.Model):
+    """参照データの1行について、前回の読込みで書き込んだ各項目の値（次の読込みで職員の編集を見分けるため）。"""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("モデル"), on_delete=models.CASCADE, related_name="+"
+    )
+    natural_key = models.TextField(_("自然キー"), help_text=_("行を識別する自然キー（JSON）。"))
+    values = models.JSONField(_("読み込んだ値"), default=dict, help_text=_("項目名ごとの、前回読み込んだ値。"))
+    loaded_at = models.DateTimeField(_("読込み日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("参照データの読込み記録")
+        verbose_name_plural = _("参照データの読込み記録")
+        ordering = ("content_type", "natural_key")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("content_type", "natural_key"),
+                name="%(app_label)s_%(class)s_unique_row",
+                violation_error_message=_("この行の読込み記録は既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.app_label}.{self.content_type.model} {self.natural_key}"
