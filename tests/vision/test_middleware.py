@@ -1,11 +1,5 @@
-import json
-import logging
-import sys
-
 import pytest
 from django.test import Client
-
-from vision import logs
 
 pytestmark = pytest.mark.django_db
 
@@ -74,38 +68,3 @@ def test_an_odd_request_id_is_replaced(client, header):
 
     assert response["X-Request-ID"] != header
     assert len(response["X-Request-ID"]) == 32
-
-
-def test_the_admins_variable_reads_like_an_email_header():
-    assert logs.parse_admins("山田 太郎 <yamada@example.jp>, ops@example.jp") == [
-        ("山田 太郎", "yamada@example.jp"),
-        ("", "ops@example.jp"),
-    ]
-    assert logs.parse_admins("") == []
-
-
-def test_an_unknown_log_format_is_refused():
-    with pytest.raises(ValueError, match="LOG_FORMAT"):
-        logs.logging_config(log_format="xml")
-
-
-def test_the_json_formatter_writes_one_line_with_the_traceback():
-    try:
-        raise ZeroDivisionError("boom")
-    except ZeroDivisionError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed %s", ("here",), sys.exc_info())
-    token = logs.current_request_id.set("req-1")
-    try:
-        logs.RequestIdFilter().filter(record)
-    finally:
-        logs.current_request_id.reset(token)
-
-    line = logs.JsonFormatter().format(record)
-
-    assert "\n" not in line
-    entry = json.loads(line)
-    assert entry["message"] == "failed here"
-    assert entry["request_id"] == "req-1"
-    assert entry["level"] == "ERROR"
-    assert entry["exc_type"] == "ZeroDivisionError"
-    assert "ZeroDivisionError: boom" in entry["traceback"]
