@@ -73,6 +73,14 @@ def test_a_view_losing_the_database_gives_503(client, url):
     assert "ただいまご利用いただけません" in _page(response)
 
 
+@pytest.mark.django_db
+def test_a_failed_csrf_check_is_japanese():
+    response = Client(enforce_csrf_checks=True).post("/ja/accounts/login/", {"username": "a", "password": "b"})
+
+    assert response.status_code == 403
+    assert "送信を受け付けられませんでした" in _page(response)
+
+
 # No django_db mark below: pytest-django refuses every database access, so the pages must render without one.
 
 
