@@ -34,10 +34,14 @@ def parse_admins(value):
 
 
 class RequestIdFilter(logging.Filter):
-    """Puts the current request's id on every record (`-` outside a request)."""
+    """Puts the current request's id on every record (`-` outside a request).
+
+    Django logs a 4xx it did not raise ("Not Found: …") after the middleware has returned, but with the request
+    on the record; its id is taken from there.
+    """
 
     def filter(self, record):
-        record.request_id = current_request_id.get()
+        record.request_id = getattr(getattr(record, "request", None), "request_id", None) or current_request_id.get()
         return True
 
 

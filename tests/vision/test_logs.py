@@ -88,3 +88,15 @@ def test_an_unknown_log_format_is_refused():
 def test_admins_get_the_errors_by_mail_only_when_set():
     assert logs.logging_config(mail_admins=True)["loggers"]["django.request"]["handlers"] == ["mail_admins"]
     assert logs.logging_config(mail_admins=False)["loggers"]["django.request"]["handlers"] == []
+
+
+@pytest.mark.django_db
+def test_a_not_found_is_logged_with_its_request_id(capsys):
+    # Django writes "Not Found: …" after every middleware has returned, so the id cannot come from the context.
+    capsys.readouterr()
+
+    response = Client().get("/ja/indicators/no-such-indicator/")
+
+    warnings = [entry for entry in _json_lines(capsys.readouterr().err) if entry["logger"] == "django.request"]
+    assert [(entry["level"], entry["status_code"]) for entry in warnings] == [("WARNING", 404)]
+    assert warnings[0]["request_id"] == response["X-Request-ID"]
