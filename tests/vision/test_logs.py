@@ -1,8 +1,10 @@
 import json
 import logging
+import logging.config
 import sys
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from vision import logs
@@ -100,3 +102,18 @@ def test_a_not_found_is_logged_with_its_request_id(capsys):
     warnings = [entry for entry in _json_lines(capsys.readouterr().err) if entry["logger"] == "django.request"]
     assert [(entry["level"], entry["status_code"]) for entry in warnings] == [("WARNING", 404)]
     assert warnings[0]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.vision.error_urls")
+def test_admins_get_a_mail_with_the_traceback_for_a_500(settings, mailoutbox):
+    settings.ADMINS = [("運用担当", "ops@example.jp")]
+    logging.config.dictConfig(logs.logging_config(mail_admins=True))
+    try:
+        Client(raise_request_exception=False).get("/broken/view/")
+    finally:
+        logging.config.dictConfig(django_settings.LOGGING)
+
+    assert [message.to for message in mailoutbox] == [["ops@example.jp"]]
+    assert "ZeroDivisionError at /broken/view/" in mailoutbox[0].body
+    assert 'raise ZeroDivisionError("a bug in a view")' in mailoutbox[0].body  # the traceback

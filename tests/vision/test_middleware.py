@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 
@@ -27,8 +29,16 @@ def test_control_characters_in_the_url_are_400(client, url):
     assert response.status_code == 400
 
 
-def test_a_nul_in_a_form_field_is_400(client):
+def test_a_nul_in_a_multipart_form_field_is_400(client):
     response = client.post("/ja/accounts/login/", {"username": "admin\x00", "password": "x"})
+
+    assert response.status_code == 400
+
+
+def test_a_nul_in_an_urlencoded_form_field_is_400(client):
+    body = urlencode({"username": "admin\x00", "password": "x"})
+
+    response = client.post("/ja/accounts/login/", body, content_type="application/x-www-form-urlencoded")
 
     assert response.status_code == 400
 
