@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from vision import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
@@ -43,11 +45,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vision.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vision.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the database: NUL in a lookup is a 500 on PostgreSQL.
+    "vision.middleware.ControlCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,6 +117,12 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
+
+# Logs: JSON lines (LOG_FORMAT=text for people) on stderr, each with its request id; errors also mailed to
+# ADMINS ("Name <mail>, …") when set.
+ADMINS = logs.parse_admins(env("ADMINS", default=""))
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+LOGGING = logs.logging_config(env("LOG_LEVEL", default="INFO"), env("LOG_FORMAT", default="json"), bool(ADMINS))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Uploaded import files wait here between the dry run and the confirmation (kept at most a day).

@@ -7,6 +7,9 @@ admin.site.site_header = "熊本連携中枢都市圏ポータル 管理"
 admin.site.site_title = "熊本連携中枢都市圏ポータル"
 admin.site.index_title = "データの管理"
 
+# 400, 403 and 404 are Django's own views with the portal's templates; 500 also answers a database outage.
+handler500 = "vision.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The language is always in the URL, so a shared cache never mixes Japanese and English pages.

@@ -1,4 +1,10 @@
+import re
+
+from django.core.exceptions import BadRequest
+from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
+
+from vision import logs
 
 PUBLIC_MAX_AGE = 300
 
@@ -25,4 +31,72 @@ class PublicPageCacheMiddleware:
             and not response.has_header("Cache-Control")
         ):
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+
+# C0 control characters. A path never carries one; a query string or form field may carry tab, line feed and
+# carriage return (a textarea's line breaks) but none of the others. NUL matters most: PostgreSQL refuses it in a
+# string, so it would turn a lookup into a 500 instead of a 404.
+PATH_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FIELD_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class ControlCharacterMiddleware:
+    """Answer 400 to a request with a control character in its path, query string, form fields or cookies.
+
+    Placed before anything that reads the database, so no view, session or lookup ever sees such a value.
+    Uploaded files are not form fields and are left to the import's own checks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if problem := _control_character_in(request):
+            # Answered here rather than raised: Django logs the 400 as one warning line, not a traceback per probe.
+            return get_resolver().resolve_error_handler(400)(request, exception=BadRequest(problem))
+        return self.get_response(request)
+
+
+def _control_character_in(request):
+    """Where the request carries a control character ("" when it carries none)."""
+    if PATH_CONTROL_CHARACTERS.search(request.path_info):
+        return "Control character in the URL path"
+    if _has_control_character(request.GET):
+        return "Control character in the query string"
+    if _has_control_character(request.COOKIES):
+        return "Control character in a cookie"
+    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES and _has_control_character(request.POST):
+        return "Control character in a form field"
+    return ""
+
+
+def _has_control_character(data):
+    items = data.lists() if hasattr(data, "lists") else ((key, [value]) for key, value in data.items())
+    return any(
+        FIELD_CONTROL_CHARACTERS.search(key) or any(FIELD_CONTROL_CHARACTERS.search(value) for value in values)
+        for key, values in items
+    )
+
+
+class RequestIdMiddleware:
+    """Give each request an id: the caller's `X-Request-ID` when it is a sane token, else a new one.
+
+    The id is on every log line written while the request runs (vision.logs.RequestIdFilter) and in the
+    response's `X-Request-ID`, so a user's report or a proxy's log leads to the matching lines.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = logs.request_id_from(request.headers.get("X-Request-ID", ""))
+        request.request_id = request_id
+        token = logs.current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
         return response

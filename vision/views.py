@@ -1,6 +1,12 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.views.generic import DetailView, ListView
 
+from . import logs
 from .models import MetroArea
 from .selectors import member_summary
 
@@ -23,3 +29,22 @@ class AreaListView(ListView):
     template_name = "vision/area_list.html"
     context_object_name = "areas"
     queryset = MetroArea.objects.annotate(member_count=Count("members"))
+
+
+# How long a client should wait before retrying when the database is unreachable.
+RETRY_AFTER_SECONDS = 60
+
+
+def server_error(request):
+    """handler500: the 500 page, or the 503 page with Retry-After when the database is unreachable.
+
+    Django calls it while handling the exception, so sys.exc_info() names the cause (and Django logs it with
+    its traceback). Both pages are rendered without the request's context processors and read nothing from
+    the database, so they render when the database is the problem.
+    """
+    context = {"request_id": logs.current_request_id.get()}
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html", context))
