@@ -1,0 +1,23 @@
+"""What the browser shows: staff text as text in the charts."""
+
+from kpi.models import Indicator, Observation
+
+REASON = '<a href="https://evil.example">x</a>'
+UNIT = '<a href="//evil.example">x</a>'
+
+
+def test_staff_text_in_a_chart_is_never_a_link(open_page, live_reference_data):
+    indicator = Indicator.objects.get(code="S1-G2-N1")
+    Indicator.objects.filter(pk=indicator.pk).update(unit=UNIT)
+    actual = indicator.observations.filter(kind=Observation.Kind.ACTUAL, value__isnull=False).order_by("fiscal_year")
+    actual.filter(pk=actual[0].pk).update(value=None, missing_reason=REASON, is_published=True)
+
+    for path in ("/ja/indicators/S1-G2-N1/", "/ja/indicators/S1-G2-N1/embed/"):
+        page = open_page(path)
+        page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
+
+        # plotly draws links in SVG with xlink:href, which only a namespace-wildcard selector matches.
+        assert page.evaluate("""() => document.querySelectorAll('a[href*="evil"], a[*|href*="evil"]').length""") == 0
+        notes = page.locator("#indicator-chart .annotation-text").all_text_contents()
+        assert f"値なし: {REASON}" in notes
+        assert page.locator("#indicator-chart .ytitle").text_content() == UNIT
