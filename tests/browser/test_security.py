@@ -1,9 +1,28 @@
-"""What the browser shows: staff text as text in the charts."""
+"""What the browser enforces: the Content Security Policy, and staff text shown as text in the charts."""
 
 from kpi.models import Indicator, Observation
 
 REASON = '<a href="https://evil.example">x</a>'
 UNIT = '<a href="//evil.example">x</a>'
+
+
+def test_an_inline_script_is_blocked_and_recorded(open_page, csp_violations, live_reference_data):
+    page = open_page("/ja/")
+
+    ran = page.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "window.__inlineRan = true;";
+          document.body.appendChild(script);
+          return window.__inlineRan === true;
+        }"""
+    )
+    page.wait_for_function("() => true")
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")
+
+    assert ran is False
+    assert [v["directive"] for v in csp_violations] == ["script-src-elem"]
+    csp_violations.clear()  # provoked on purpose; the fixture fails the test on any other
 
 
 def test_staff_text_in_a_chart_is_never_a_link(open_page, live_reference_data):
