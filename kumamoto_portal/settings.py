@@ -4,10 +4,12 @@ Everything that differs between machines comes from the environment (see .env.ex
 nothing exists only in production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "axes",
     "csp",
     "vision",
     "agreements",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "kumamoto_portal.urls"
@@ -84,6 +88,9 @@ WSGI_APPLICATION = "kumamoto_portal.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# AxesStandaloneBackend counts failed logins (it needs the request: tests use force_login, not login).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +145,26 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     }
 }
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords lock that username from that address for
+# AXES_COOLOFF_MINUTES; the same username from elsewhere still logs in, so nobody can lock `admin` out.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vision.views.locked_out"
+# Behind reverse proxies: CLIENT_IP_HEADER names the header they append the client's address to, and
+# TRUSTED_PROXY_COUNT says how many append; the address the outermost one saw is the client's. django-ipware
+# counts only the proxies listed in the header (one proxy in front lists none), and with IPWARE_STRICT off it
+# reads from the right, so addresses a client forges in front of the real one are skipped.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if CLIENT_IP_HEADER else 0)
+if CLIENT_IP_HEADER and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("CLIENT_IP_HEADER needs TRUSTED_PROXY_COUNT of 1 or more (the proxies in front).")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR") if CLIENT_IP_HEADER else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if CLIENT_IP_HEADER else None
+IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "committee:dashboard"
