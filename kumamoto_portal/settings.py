@@ -25,6 +25,20 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env("DEBUG")
 # The development key is only accepted with DEBUG on; a deployment must set SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only" if DEBUG else environ.Env.NOTSET)
+# With DEBUG off, a key that anyone can read (the repository's placeholders) or guess is refused outright.
+_EXAMPLE = BASE_DIR / ".env.example"
+PLACEHOLDER_SECRET_KEYS = {"change-me"} | {
+    line.split("=", 1)[1].strip().lower()
+    for line in (_EXAMPLE.read_text(encoding="utf-8").splitlines() if _EXAMPLE.exists() else [])
+    if line.startswith("SECRET_KEY=")
+}
+if not DEBUG and (
+    SECRET_KEY.lower() in PLACEHOLDER_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-") or len(SECRET_KEY) < 16
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too short for DEBUG=false; set a long random value, e.g. "
+        "python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())'"
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
@@ -130,6 +144,18 @@ IMPORT_TMP_DIR = Path(env("IMPORT_TMP_DIR", default="") or BASE_DIR / "var" / "i
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+
+# HTTPS: off by default so a local run works; production turns them on (README, .env.example).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# "HTTP_X_FORWARDED_PROTO,https": only behind a proxy that sets that header on every request.
+SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
+if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_CONTENT_TYPE_NOSNIFF = env.bool("SECURE_CONTENT_TYPE_NOSNIFF", default=True)
+SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", default="same-origin")
 
 # Enforced, with no inline script and no nonce, so a page cached for everyone stays valid. plotly.js writes
 # inline styles and draws its PNG download through data: and blob: images. The embed page allows any frame.
