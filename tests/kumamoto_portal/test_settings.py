@@ -20,6 +20,7 @@ MANAGED = (
     "CLIENT_IP_HEADER",
     "TRUSTED_PROXY_COUNT",
     "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/browser/conftest.py; check --deploy rightly refuses it
 )
 PRODUCTION_KEY = "r8J#q2v$Lm9!xT4wZp7&Nc1^Hy6*Bd3@Kf5%Gs0(Ue8)Wa2-Qo"
 PRODUCTION = {
