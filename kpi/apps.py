@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def _ensure_roles(sender, **kwargs):
     from vision.roles import ensure_roles
 
-    ensure_roles(app_labels={"auth", "vision", "agreements", "kpi"})
+    ensure_roles(app_labels={"auth", "axes", "vision", "agreements", "kpi"})
 
 
 class KpiConfig(AppConfig):

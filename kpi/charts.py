@@ -5,6 +5,8 @@ figure. Provisional actuals are drawn hollow and named in the legend, missing ye
 written on the chart, and every hover says the year in 和暦 and 西暦 and the year the figure measures.
 """
 
+import html
+
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
@@ -18,12 +20,21 @@ TARGET_COLOUR = "#b35900"
 BASELINE_COLOUR = "#4d4d4d"
 
 
+def staff_text(value):
+    """Text that staff typed, made safe to hand to plotly, which reads tags in its strings as markup.
+
+    plotly turns `<a href>` into a live link, `<b>`, `<br>` … into formatting; with &, < and > escaped the
+    text is shown as typed (plotly decodes &lt; &gt; &amp; back, but not &quot;, so quotes stay as they are).
+    """
+    return html.escape(value, quote=False)
+
+
 def _hover(indicator, observation, kind_label):
     parts = [f"{fiscal_year_label(observation.fiscal_year)}", f"{kind_label}: "]
     if observation.value is None:
-        parts[1] += observation.missing_reason or "―"
+        parts[1] += staff_text(observation.missing_reason) or "―"
     else:
-        parts[1] += f"{format_number(observation.value, indicator.decimals)} {indicator.unit}"
+        parts[1] += f"{format_number(observation.value, indicator.decimals)} {staff_text(indicator.unit)}"
         parts[1] += comparator_suffix(observation.comparator)
     if observation.measured_year and observation.measured_year != observation.fiscal_year:
         parts.append(_("%(year)sの値") % {"year": year_label(observation.measured_year)})
@@ -121,7 +132,7 @@ def indicator_figure(indicator):
             "y": 0,
             "yref": "paper",
             "yanchor": "bottom",
-            "text": _("値なし: %(reason)s") % {"reason": o.missing_reason or "―"},
+            "text": _("値なし: %(reason)s") % {"reason": staff_text(o.missing_reason) or "―"},
             "showarrow": False,
             "font": {"size": 11, "color": BASELINE_COLOUR},
         }
@@ -139,7 +150,7 @@ def indicator_figure(indicator):
                 "ticktext": [wareki.year_label(year, fiscal=True) for year in years],
                 "fixedrange": True,
             },
-            "yaxis": {"title": {"text": indicator.unit}, "fixedrange": True, "separatethousands": True},
+            "yaxis": {"title": {"text": staff_text(indicator.unit)}, "fixedrange": True, "separatethousands": True},
             "annotations": annotations,
             "hovermode": "closest",
             "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif"},

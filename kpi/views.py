@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -181,6 +182,7 @@ class IndicatorDetailView(DetailView):
 
 
 @method_decorator(xframe_options_exempt, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
 class IndicatorEmbedView(IndicatorDetailView):
     """The chart, its sentence and a link back, small enough for an iframe on a municipality's site."""
 

@@ -4,9 +4,12 @@ Everything that differs between machines comes from the environment (see .env.ex
 nothing exists only in production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vision import logs
@@ -24,6 +27,20 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env("DEBUG")
 # The development key is only accepted with DEBUG on; a deployment must set SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only" if DEBUG else environ.Env.NOTSET)
+# With DEBUG off, a key that anyone can read (the repository's placeholders) or guess is refused outright.
+_EXAMPLE = BASE_DIR / ".env.example"
+PLACEHOLDER_SECRET_KEYS = {"change-me"} | {
+    line.split("=", 1)[1].strip().lower()
+    for line in (_EXAMPLE.read_text(encoding="utf-8").splitlines() if _EXAMPLE.exists() else [])
+    if line.startswith("SECRET_KEY=")
+}
+if not DEBUG and (
+    SECRET_KEY.lower() in PLACEHOLDER_SECRET_KEYS or SECRET_KEY.startswith("django-insecure-") or len(SECRET_KEY) < 16
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a placeholder or too short for DEBUG=false; set a long random value, e.g. "
+        "python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())'"
+    )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
@@ -38,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "vision",
     "agreements",
     "kpi",
@@ -47,8 +66,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vision.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vision.middleware.PublicPageCacheMiddleware",
+    "vision.middleware.PrivatePageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the database: NUL in a lookup is a 500 on PostgreSQL.
@@ -59,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "kumamoto_portal.urls"
@@ -85,6 +107,9 @@ WSGI_APPLICATION = "kumamoto_portal.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# AxesStandaloneBackend counts failed logins (it needs the request: tests use force_login, not login).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -130,6 +155,53 @@ IMPORT_TMP_DIR = Path(env("IMPORT_TMP_DIR", default="") or BASE_DIR / "var" / "i
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+
+# HTTPS: off by default so a local run works; production turns them on (README, .env.example).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# "HTTP_X_FORWARDED_PROTO,https": only behind a proxy that sets that header on every request.
+SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
+if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_CONTENT_TYPE_NOSNIFF = env.bool("SECURE_CONTENT_TYPE_NOSNIFF", default=True)
+SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", default="same-origin")
+
+# Enforced, with no inline script and no nonce, so a page cached for everyone stays valid. plotly.js writes
+# inline styles and draws its PNG download through data: and blob: images. The embed page allows any frame.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords lock that username from that address for
+# AXES_COOLOFF_MINUTES; the same username from elsewhere still logs in, so nobody can lock `admin` out.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vision.views.locked_out"
+# Behind reverse proxies: CLIENT_IP_HEADER names the header they append the client's address to, and
+# TRUSTED_PROXY_COUNT says how many append; the address the outermost one saw is the client's. django-ipware
+# counts only the proxies listed in the header (one proxy in front lists none), and with IPWARE_STRICT off it
+# reads from the right, so addresses a client forges in front of the real one are skipped.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if CLIENT_IP_HEADER else 0)
+if CLIENT_IP_HEADER and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("CLIENT_IP_HEADER needs TRUSTED_PROXY_COUNT of 1 or more (the proxies in front).")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_HEADER, "REMOTE_ADDR") if CLIENT_IP_HEADER else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if CLIENT_IP_HEADER else None
+IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "committee:dashboard"

@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, Goal, MetroArea, Municipality, Plan
@@ -67,9 +65,3 @@ class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("municipality",)
     search_fields = ("name", "municipality__name", "email")
     filter_horizontal = ("staff",)
-
-
-# Django's own user and group screens, asked the same question as every other admin screen.
-for _model, _admin_class in ((User, UserAdmin), (Group, GroupAdmin)):
-    admin.site.unregister(_model)
-    admin.site.register(_model, type(_admin_class.__name__, (ScopedAdminMixin, _admin_class), {}))

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
@@ -7,6 +8,8 @@ from django.utils.cache import patch_cache_control
 from vision import logs
 
 PUBLIC_MAX_AGE = 300
+# Under each language prefix: the committee workspace and the login pages (/ja/workspace/, /ja/accounts/).
+PRIVATE = ("workspace", "accounts")
 
 
 class PublicPageCacheMiddleware:
@@ -99,4 +102,22 @@ class RequestIdMiddleware:
         finally:
             logs.current_request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class PrivatePageCacheMiddleware:
+    """Keep the admin, the committee workspace and the login pages out of every cache, shared or the browser's.
+
+    They show unpublished values, committee comments and CSRF tokens to one user: `Cache-Control: private,
+    no-store` on every response under those paths, errors and redirects to the login page included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = ("/admin/", *(f"/{code}/{area}/" for code, _name in settings.LANGUAGES for area in PRIVATE))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.prefixes):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -35,8 +35,9 @@ _READ = ("view",)
 _WRITE = ("view", "add", "change")
 ROLE_PERMISSIONS = {
     ADMINISTRATORS: {
-        # Staff accounts and their roles are the administrators' to manage.
+        # Staff accounts and their roles are the administrators' to manage, and login locks theirs to lift.
         "auth": {"user": _ALL, "group": _ALL},
+        "axes": {model: ("view", "delete") for model in ("accessattempt", "accesslog", "accessfailurelog")},
         "committee": {
             model: _ALL
             for model in (

@@ -33,6 +33,16 @@ def _action_permissions(func):
 LOCK_FIELD = "lock_version"
 
 
+def scope_every_admin(site):
+    """Give every registered ModelAdmin that does not ask vision.roles yet (Django's users and groups, django-axes'
+    login records, anything a library adds later) the same scoped behaviour, by re-registering a subclass."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ScopedAdminMixin):
+            continue
+        site.unregister(model)
+        site.register(model, type(type(model_admin).__name__, (ScopedAdminMixin, type(model_admin)), {}))
+
+
 class StaleFormMixin:
     """A change form based on an older version of the row than the stored one is refused, with who changed it.
 

@@ -1,8 +1,10 @@
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.views.generic import DetailView, ListView
 
@@ -48,3 +50,11 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponseServerError(loader.render_to_string("500.html", context))
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers once a username has failed too often from an address (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request, "registration/locked_out.html", {"minutes": minutes}, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -67,13 +67,43 @@ def live_reference_data(transactional_db):
     call_command("load_reference_data", verbosity=0)
 
 
+# Installed in every page before its first script runs, so a violation during loading is seen too.
+_CSP_LISTENER_JS = """document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber,
+    sample: event.sample,
+  });
+});"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations():
+    """Every Content Security Policy violation a browser test's pages report; the test fails if there is one.
+
+    A test that provokes a violation on purpose empties the list itself.
+    """
+    violations = []
+    yield violations
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(map(str, violations))
+
+
+def watch_csp(context, violations):
+    """Record the CSP violations of every page of the context (pages opened later included)."""
+    context.expose_binding("__reportCspViolation", lambda _source, violation: violations.append(violation))
+    context.add_init_script(_CSP_LISTENER_JS)
+
+
 @pytest.fixture
-def open_page(browser, live_server):
+def open_page(browser, live_server, csp_violations):
     """Open a path of the live server in a fresh context of the given width; returns the page."""
     contexts = []
 
     def _open(path, *, width=1280, height=900, locale="ja-JP"):
         context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        watch_csp(context, csp_violations)
         contexts.append(context)
         page = context.new_page()
         response = page.goto(f"{live_server.url}{path}")
@@ -82,6 +112,9 @@ def open_page(browser, live_server):
 
     yield _open
     for context in contexts:
+        for page in context.pages:
+            # A round trip to each page delivers the violation reports it has already sent.
+            page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 50))")
         context.close()
 
 

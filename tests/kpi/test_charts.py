@@ -1,0 +1,62 @@
+"""Staff-typed text reaches plotly as text: plotly reads <a>, <b>, <br> … in strings as markup."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from kpi.charts import indicator_figure
+from kpi.models import Observation
+from tests.kpi.factories import IndicatorFactory, ObservationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Escaped by hand: only &, < and > (plotly.js decodes &lt; &gt; &amp; back to text, but not &quot;).
+REASON = '<a href="https://evil.example">x</a>'
+REASON_ESCAPED = '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
+UNIT = '<a href="//evil.example">x</a>'  # the unit field holds 30 characters
+UNIT_ESCAPED = '&lt;a href="//evil.example"&gt;x&lt;/a&gt;'
+
+
+@pytest.fixture
+def figure():
+    indicator = IndicatorFactory(unit=UNIT)
+    ObservationFactory(indicator=indicator, fiscal_year=2020, value=Decimal("12"))
+    ObservationFactory(indicator=indicator, fiscal_year=2021, value=None, missing_reason=REASON)
+    ObservationFactory(indicator=indicator, fiscal_year=2025, kind=Observation.Kind.TARGET, value=Decimal("20"))
+    return indicator_figure(indicator)
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _strings(value)
+
+
+def test_no_string_in_the_figure_holds_a_tag_but_the_line_breaks(figure):
+    for text in _strings(figure):
+        assert "<a" not in text and "</a>" not in text, text
+
+
+def test_the_missing_reason_is_escaped_in_the_note_and_the_hover(figure):
+    assert [a["text"] for a in figure["layout"]["annotations"]] == [f"値なし: {REASON_ESCAPED}"]
+    actual = next(trace for trace in figure["data"] if trace["name"] == "実績値")
+    assert "令和3（2021）年度<br>実績値: " + REASON_ESCAPED in actual["customdata"]
+
+
+def test_the_unit_is_escaped_in_the_axis_title_and_the_hover(figure):
+    assert figure["layout"]["yaxis"]["title"]["text"] == UNIT_ESCAPED
+    actual = next(trace for trace in figure["data"] if trace["name"] == "実績値")
+    assert actual["customdata"][0] == f"令和2（2020）年度<br>実績値: 12 {UNIT_ESCAPED}"
+
+
+def test_the_figure_json_holds_the_escaped_text(figure):
+    text = json.dumps(figure, ensure_ascii=False)
+
+    assert REASON_ESCAPED.replace('"', '\\"') in text
+    assert UNIT_ESCAPED.replace('"', '\\"') in text
