@@ -1,5 +1,7 @@
 """Every public page type of the partnership section, opened in headless Chromium at phone and desktop width."""
 
+import datetime
+
 import pytest
 
 from agreements.models import Agreement
@@ -24,6 +26,10 @@ def page_paths(live_reference_data):
     role = amendment.roles.get(policy_area__code="3-1-10")
     role.partner_role = "甲と連携して国内外からの観光客の誘致に取り組む。"
     role.save()
+    # Only signed agreements are public: the amendment is signed before its comparison is opened.
+    Agreement.objects.filter(pk=amendment.pk).update(
+        status=Agreement.Status.SIGNED, signed_on=datetime.date(2025, 4, 1)
+    )
     return {name: path.format(arao=arao.pk, amendment=amendment.pk) for name, path in PAGES.items()}
 
 
