@@ -53,6 +53,13 @@ def test_member_reviews_comments_and_downloads(open_page, live_server, live_refe
     assert Comment.objects.get().author == user
     save_screenshot(page, "committee-policy-sheet-1280")
     assert_no_axe_violations(page)
+    # the author withdraws the remark: it is no longer shown, and history keeps it
+    page.locator("#comments-S1-G1-P1-K2").get_by_role("button", name="取り下げる").click()
+    page.wait_for_load_state()
+    assert "コメントを取り下げました" in page.content()
+    assert page.locator("#comments-S1-G1-P1-K2 blockquote").count() == 0
+    assert Comment.objects.get().withdrawn_at is not None
+    page.go_back()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="XLSXでダウンロード").click()
