@@ -330,12 +330,6 @@ def can_hide_comment(user):
     return is_administrator(user)
 
 
-def require(allowed):
-    """Raise PermissionDenied unless `allowed`: for views that asked one of the functions above."""
-    if not allowed:
-        raise PermissionDenied
-
-
 def ensure_roles(app_labels=None):
     """Create the groups and give them exactly their permissions; running it again changes nothing."""
     from django.contrib.auth.models import Group, Permission
