@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from vision import wareki
 from vision.tabular import (  # noqa: F401  (the names the import code and its tests use)
+    CLEAR_MARKER,
     MAX_FILE_BYTES,
     CellError,
     ImportFileError,
@@ -127,6 +128,8 @@ def wide_to_long(rows):
                 continue
             if cell is None:
                 continue
-            dataset.append([str(row[id_index]).strip(), year, kind, *(cell[name] for name in carried)])
+            # the cell states its comparator and measured year: one it does not state is cleared, not kept
+            values = [cell[name] if cell[name] != "" else CLEAR_MARKER for name in carried]
+            dataset.append([str(row[id_index]).strip(), year, kind, *values])
             sources.append((file_row, header))
     return dataset, sources, errors

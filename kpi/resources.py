@@ -13,7 +13,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from vision import roles
 from vision.models import Department, Plan
-from vision.tabular import SafeTextWidget
+from vision.tabular import CLEAR_MARKER, KeepOnBlankMixin, SafeTextWidget, is_blank
 
 from .importing import KIND_WORDS
 from .models import Indicator, Observation
@@ -142,8 +142,10 @@ class ObservationLoader(BaseInstanceLoader):
         return self.existing.get(key)
 
 
-class ObservationResource(resources.ModelResource):
-    """Series values in the long layout: one row per indicator, fiscal year and kind."""
+class ObservationResource(KeepOnBlankMixin, resources.ModelResource):
+    """Series values in the long layout: one row per indicator, fiscal year and kind.
+
+    On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
 
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
     fiscal_year = fields.Field(attribute="fiscal_year", column_name="fiscal_year", widget=YearWidget())
@@ -199,6 +201,16 @@ class ObservationResource(resources.ModelResource):
     def get_export_queryset(self, request=None):
         return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        cell = row.get(field.column_name)
+        if field.attribute == "value" and instance.pk is not None and instance.value is not None:
+            if not is_blank(cell) and is_no_value(cell):
+                raise ValueError(
+                    _("「%(cell)s」では値は消えません。値を消すときはセルに %(marker)s と入力してください。")
+                    % {"cell": cell, "marker": CLEAR_MARKER}
+                )
+        return super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
@@ -246,6 +258,11 @@ class ObservationResource(resources.ModelResource):
                 model_errors = error.message_dict
                 if unreadable_value:
                     model_errors.pop("missing_reason", None)  # the value is there, just unreadable
+                elif "value" in getattr(instance, "import_cleared", ()) and model_errors.pop("missing_reason", None):
+                    model_errors["value"] = [
+                        _("値を %(marker)s で消すときは、missing_reason 列に値がない理由を入力してください。")
+                        % {"marker": CLEAR_MARKER}
+                    ]
                 for name, messages in model_errors.items():
                     errors.setdefault(name, messages)
         if errors:
@@ -316,8 +333,10 @@ class DepartmentWidget(widgets.Widget):
         return f"{value.municipality.lg_code}:{value.name}" if value else ""
 
 
-class IndicatorResource(resources.ModelResource):
-    """Indicators by code, with their plan by slug and department by municipality code and name."""
+class IndicatorResource(KeepOnBlankMixin, resources.ModelResource):
+    """Indicators by code, with their plan by slug and department by municipality code and name.
+
+    As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""
 
     plan = fields.Field(attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(Plan, field="slug"))
     department = fields.Field(attribute="department", column_name="department", widget=DepartmentWidget())

@@ -14,7 +14,15 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import uploads
-from .tabular import MAX_FILE_BYTES, XLSX_CONTENT_TYPE, ImportFileError, attachment, import_table
+from .tabular import (
+    CLEAR_MARKER,
+    MAX_FILE_BYTES,
+    XLSX_CONTENT_TYPE,
+    ImportFileError,
+    attachment,
+    import_table,
+    read_upload,
+)
 
 
 class ImportUploadForm(forms.Form):
@@ -56,6 +64,7 @@ class TabularImportAdminMixin:
             "opts": self.model._meta,
             "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
             "import_help": self.import_help,
+            "clear_marker": CLEAR_MARKER,
             "confirm_url_name": f"admin:{import_name}_confirm",
             "columns": [field.column_name for field in self.import_resource_class().get_import_fields()],
             **extra,
@@ -68,8 +77,8 @@ class TabularImportAdminMixin:
         outcome = token = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read(MAX_FILE_BYTES + 1)
             try:
+                data = read_upload(upload)
                 outcome = self.run_import(data, upload.name, request.user, dry_run=True)
             except ImportFileError as error:
                 form.add_error("file", str(error))
