@@ -13,7 +13,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from vision import roles
 from vision.models import Department, Plan
-from vision.tabular import CLEAR_MARKER, KeepOnBlankMixin, SafeTextWidget, is_blank
+from vision.tabular import CLEAR_MARKER, KeepOnBlankMixin, SafeTextWidget, StopOnConflictMixin, is_blank
 
 from .importing import KIND_WORDS
 from .models import Indicator, Observation
@@ -142,7 +142,7 @@ class ObservationLoader(BaseInstanceLoader):
         return self.existing.get(key)
 
 
-class ObservationResource(KeepOnBlankMixin, resources.ModelResource):
+class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, resources.ModelResource):
     """Series values in the long layout: one row per indicator, fiscal year and kind.
 
     On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
@@ -333,7 +333,7 @@ class DepartmentWidget(widgets.Widget):
         return f"{value.municipality.lg_code}:{value.name}" if value else ""
 
 
-class IndicatorResource(KeepOnBlankMixin, resources.ModelResource):
+class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, resources.ModelResource):
     """Indicators by code, with their plan by slug and department by municipality code and name.
 
     As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from import_export import widgets
+from import_export.results import RowResult
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -366,6 +368,24 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
             column = source_column or _column_of(resource, attribute)
             for message in messages:
                 outcome.errors.append(CellError(file_row, column, str(message)))
+    collisions = [
+        number
+        for number, row_errors in result.row_errors()
+        if any(isinstance(e.error, IntegrityError) for e in row_errors)
+    ]
+    if collisions:  # one message, not one raw database error per row
+        outcome.errors = [
+            CellError(
+                sources[collisions[0] - 1][0],
+                "",
+                _(
+                    "別の取込みが同じ行を先に書き込みました。このファイルからは何も取り込んでいません。"
+                    "もう一度ファイルを選んで、確認からやり直してください。"
+                ),
+            )
+        ]
+        outcome.totals = dict(result.totals)
+        return outcome
     for number, row_errors in result.row_errors():
         file_row, source_column = sources[number - 1]
         for error in row_errors:
@@ -427,6 +447,28 @@ class KeepOnBlankMixin:
         if instance.pk is not None:
             instance.import_cleared = {*getattr(instance, "import_cleared", ()), field.attribute}
         return None
+
+
+class StopOnConflictMixin:
+    """For a django-import-export resource: once a row collides with a row another import has just written
+    (a unique constraint, as when two people import the same new rows at once), the remaining rows are not
+    tried; run_import reports the collision once and the transaction writes nothing."""
+
+    conflict = False
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if self.conflict:
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        except IntegrityError:
+            self.conflict = True
+            raise
 
 
 class SafeTextWidget(widgets.CharWidget):
