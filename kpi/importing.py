@@ -11,7 +11,7 @@ import unicodedata
 import tablib
 from django.utils.translation import gettext as _
 
-from vision import wareki
+from vision import tabular, wareki
 from vision.tabular import (  # noqa: F401  (the names the import code and its tests use)
     CLEAR_MARKER,
     MAX_FILE_BYTES,
@@ -132,4 +132,9 @@ def wide_to_long(rows):
             values = [cell[name] if cell[name] != "" else CLEAR_MARKER for name in carried]
             dataset.append([str(row[id_index]).strip(), year, kind, *values])
             sources.append((file_row, header))
+            if len(dataset) > tabular.MAX_ROWS:  # each year column is a row to import: the same cap holds
+                raise ImportFileError(
+                    _("値が多すぎます（%(count)s 個以上）。%(limit)s 個以下に分けてください。")
+                    % {"count": len(dataset), "limit": tabular.MAX_ROWS}
+                )
     return dataset, sources, errors

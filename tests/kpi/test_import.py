@@ -303,3 +303,11 @@ def test_the_import_command_refuses_a_file_over_the_cap_with_its_size(tmp_path, 
     path.write_bytes(b"x" * (3 * 1024 * 1024))
     with pytest.raises(CommandError, match=r"（3\.0 MB）"):
         call_command("import_observations", str(path))
+
+
+def test_a_wide_file_with_more_values_than_the_row_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_ROWS", 5)
+    # 3 file rows, 2 values each: 6 values, one more than 5
+    wide = "indicator_id,kind,H28,H29\r\n" + "S1-G1-N1,実績値,1,2\r\n" * 3
+    with pytest.raises(ImportFileError, match="値が多すぎます（6 個以上）"):
+        import_observations(wide.encode(), "w.csv", dry_run=True)
