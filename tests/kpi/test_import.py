@@ -311,3 +311,27 @@ def test_a_wide_file_with_more_values_than_the_row_limit_is_refused(monkeypatch)
     wide = "indicator_id,kind,H28,H29\r\n" + "S1-G1-N1,実績値,1,2\r\n" * 3
     with pytest.raises(ImportFileError, match="値が多すぎます（6 個以上）"):
         import_observations(wide.encode(), "w.csv", dry_run=True)
+
+
+def test_an_oversized_upload_is_counted_not_kept(admin_client, monkeypatch):
+    from django.core.files import uploadhandler
+
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024 * 1024)
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("the upload was spooled to a temporary file")
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", no_temporary_file)
+    data = b"x" * (4 * 1024 * 1024)  # over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which goes to disk by default
+    page = admin_client.post("/admin/kpi/observation/import/", {"file": SimpleUploadedFile("big.csv", data)})
+    assert "ファイルが大きすぎます（4.0 MB）" in page.content.decode()
+
+
+def test_the_import_upload_still_checks_csrf(client, admin_user):
+    from django.test import Client
+
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(admin_user)
+    data = (HEADER + "\r\nS2-G1-N1,2020,actual,1,,,false,,,\r\n").encode()
+    response = checked.post("/admin/kpi/observation/import/", {"file": SimpleUploadedFile("a.csv", data)})
+    assert response.status_code == 403
