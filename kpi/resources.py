@@ -314,6 +314,35 @@ class ObservationWriteResource(ObservationResource):
         skip_html_diff = True
 
 
+class PlanWidget(widgets.ForeignKeyWidget):
+    """A plan by its slug (plan_id in the open data), with a Japanese message for one that does not exist."""
+
+    def __init__(self):
+        super().__init__(Plan, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        slug = str(value or "").strip()
+        plan = Plan.objects.filter(slug=slug).first() if slug else None
+        if plan is None:
+            raise ValueError(_("計画 %(slug)s は登録されていません（計画の識別名で入力）。") % {"slug": slug})
+        return plan
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number as staff type it (８, 8, 8.0); an empty cell is no value."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            return int(parse_number(value, 0))
+        except NumberError as error:
+            raise ValueError(_("整数で入力してください: %(value)s") % {"value": value}) from error
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
 class DepartmentWidget(widgets.Widget):
     """A department as '431001:政策企画課' (municipality code and name)."""
 
@@ -338,7 +367,13 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, resources.ModelRe
 
     As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""
 
-    plan = fields.Field(attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(Plan, field="slug"))
+    plan = fields.Field(attribute="plan", column_name="plan", widget=PlanWidget())
+    decimals = fields.Field(attribute="decimals", column_name="decimals", widget=WholeNumberWidget())
+    is_cumulative = fields.Field(attribute="is_cumulative", column_name="is_cumulative", widget=TrueFalseWidget())
+    actual_due_month = fields.Field(
+        attribute="actual_due_month", column_name="actual_due_month", widget=WholeNumberWidget()
+    )
+    actual_due_day = fields.Field(attribute="actual_due_day", column_name="actual_due_day", widget=WholeNumberWidget())
     department = fields.Field(attribute="department", column_name="department", widget=DepartmentWidget())
     name = fields.Field(attribute="name", column_name="name", widget=SafeTextWidget())
     notes = fields.Field(attribute="notes", column_name="notes", widget=SafeTextWidget())

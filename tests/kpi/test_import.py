@@ -335,3 +335,19 @@ def test_the_import_upload_still_checks_csrf(client, admin_user):
     data = (HEADER + "\r\nS2-G1-N1,2020,actual,1,,,false,,,\r\n").encode()
     response = checked.post("/admin/kpi/observation/import/", {"file": SimpleUploadedFile("a.csv", data)})
     assert response.status_code == 403
+
+
+def test_indicator_import_messages_are_japanese(admin_user):
+    from kpi.resources import IndicatorResource
+    from vision.tabular import import_table
+
+    data = (
+        "code,plan,name,unit,decimals,direction,is_cumulative,cumulative_since,source,notes,department,"
+        "actual_due_month,actual_due_day\r\n"
+        "NEW-1,no-such-plan,新しい指標,件,x,higher,たぶん,,,,,8,31\r\n"
+    ).encode()
+    outcome = import_table(IndicatorResource, data, "i.csv", user=admin_user, dry_run=True)
+    by_column = {error.column: error.message for error in outcome.errors}
+    assert "no-such-plan" in by_column["plan"] and "計画" in by_column["plan"]
+    assert "整数" in by_column["decimals"]
+    assert "true" in by_column["is_cumulative"] and "false" in by_column["is_cumulative"]
