@@ -17,6 +17,7 @@ from vision.tabular import (  # noqa: F401  (the names the import code and its t
     MAX_FILE_BYTES,
     CellError,
     ImportFileError,
+    file_rows,
     long_dataset,
     read_table,
 )
@@ -112,8 +113,7 @@ def wide_to_long(rows):
     carried = ("value", "comparator", "measured_year", "provisional", "printed")
     dataset = tablib.Dataset(headers=["indicator_id", "fiscal_year", "kind", *carried])
     sources, errors = [], []
-    for offset, row in enumerate(rows[1:]):
-        file_row = offset + 2
+    for file_row, row in zip(file_rows(rows)[1:], rows[1:], strict=True):
         kind = KIND_WORDS.get(str(row[kind_index]).strip())
         if kind is None:
             errors.append(

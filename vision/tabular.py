@@ -281,35 +281,52 @@ def _read_csv(data: bytes):
     return rows
 
 
-def read_table(data: bytes, filename: str = "") -> list[list]:
+class Table(list):
+    """The rows read from a file (header first), with `file_rows`: the row number each has in the file, which
+    differs from its position once blank rows are left out."""
+
+    file_rows: list
+
+
+def file_rows(rows) -> list:
+    """The file's row number of each of `rows` (a Table), or their positions counted from 1."""
+    return getattr(rows, "file_rows", None) or list(range(1, len(rows) + 1))
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
     """The file's cells as rows (the first is the header), whatever the format and encoding.
 
     Limits hold while reading, so memory stays proportional to the file: at most MAX_ROWS rows, MAX_COLUMNS
-    columns and MAX_CELL_CHARS characters a cell. Rows are padded to the header's width only.
+    columns and MAX_CELL_CHARS characters a cell. Rows are padded to the header's width only; blank rows are
+    left out, and `file_rows` keeps the row numbers of the rest for messages.
     """
     _check_size(data)
     if not data.strip():
         raise ImportFileError(_("ファイルが空です。"))
     is_xlsx = data[:2] == b"PK" or filename.lower().endswith(".xlsx")
-    rows = _read_xlsx(data) if is_xlsx else _read_csv(data)
-    rows = [row for row in rows if any(str(cell).strip() for cell in row)]
+    read = _read_xlsx(data) if is_xlsx else _read_csv(data)
+    numbers = [number for number, row in enumerate(read, 1) if any(str(cell).strip() for cell in row)]
+    rows = [read[number - 1] for number in numbers]
+    del read
     if len(rows) < 2:
         raise ImportFileError(_("見出し行と、1行以上のデータが必要です。"))
     width = len(rows[0])
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in zip(numbers[1:], rows[1:], strict=True):
         if len(row) > width:
             raise ImportFileError(
                 _("%(row)s 行目の %(column)s 列目に値がありますが、見出し行にその列の名前がありません。")
                 % {"row": number, "column": width + 1}
             )
-    return [
+    table = Table(
         [str(cell).strip() if not isinstance(cell, (int, float)) else cell for cell in row] + [""] * (width - len(row))
         for row in rows
-    ]
+    )
+    table.file_rows = numbers
+    return table
 
 
 def long_dataset(rows) -> tablib.Dataset:
-    """The long layout as a Dataset; the file's row number of each data row is row index + 2."""
+    """The long layout as a Dataset; `file_rows(rows)[1:]` are the file row numbers of its rows."""
     headers = [str(h).strip() for h in rows[0]]
     dataset = tablib.Dataset(headers=headers)
     for row in rows[1:]:
@@ -411,8 +428,9 @@ def import_table(resource_class, data, filename="", *, user=None, dry_run=True):
     The same reading as for series values: CSV in UTF-8, UTF-8 with BOM, Shift_JIS or UTF-16, or XLSX; any
     bad row means nothing is written.
     """
-    dataset = long_dataset(read_table(data, filename))
-    sources = [(index + 2, None) for index in range(len(dataset))]
+    rows = read_table(data, filename)
+    dataset = long_dataset(rows)
+    sources = [(number, None) for number in file_rows(rows)[1:]]
     return run_import(resource_class(user=user), dataset, sources, [], "long", dry_run)
 
 

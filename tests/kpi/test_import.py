@@ -351,3 +351,14 @@ def test_indicator_import_messages_are_japanese(admin_user):
     assert "no-such-plan" in by_column["plan"] and "計画" in by_column["plan"]
     assert "整数" in by_column["decimals"]
     assert "true" in by_column["is_cumulative"] and "false" in by_column["is_cumulative"]
+
+
+def test_errors_name_the_file_row_even_after_a_blank_row():
+    data = (
+        "\r\n".join([HEADER, "S2-G1-N1,2020,actual,1,,,false,,,", "", ",,,,,,,,,", "S2-G1-N1,2021,actual,x,,,false,,,"])
+        + "\r\n"
+    ).encode()
+    outcome = import_observations(data, "gap.csv", dry_run=True)
+    assert [(e.row, e.column) for e in outcome.errors] == [(5, "value")]
+    wide = "indicator_id,kind,H28\r\n\r\nS1-G1-N1,予算,1\r\n".encode()
+    assert [(e.row, e.column) for e in import_observations(wide, "w.csv", dry_run=True).errors] == [(3, "kind")]
