@@ -122,10 +122,12 @@ class ObservationLoader(BaseInstanceLoader):
         codes = {str(code).strip() for code in dataset["indicator_id"]} if dataset and dataset.headers else set()
         indicators = Indicator.objects.filter(code__in=codes).select_related("plan", "department")
         resource.fields["indicator"].widget.cache = {indicator.code: indicator for indicator in indicators}
-        self.existing = {
-            (o.indicator.code, o.fiscal_year, o.kind): o
-            for o in Observation.objects.filter(indicator__code__in=codes).select_related("indicator__plan")
-        }
+        by_id = {indicator.pk: indicator for indicator in indicators}
+        self.existing = {}
+        for observation in Observation.objects.filter(indicator__in=list(by_id)):
+            # one Indicator object per indicator, shared, not one joined copy per value (memory, at 20,000 rows)
+            observation.indicator = by_id[observation.indicator_id]
+            self.existing[(observation.indicator.code, observation.fiscal_year, observation.kind)] = observation
         resource.existing_baselines = {
             code: year for (code, year, kind) in self.existing if kind == Observation.Kind.BASELINE
         }
@@ -272,6 +274,12 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, resources.Model
         if import_validation_errors:
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        # The diff is already made; the deep copy of the row as it was (with its indicator and plan) is not
+        # needed after it and would be kept for every updated row of the file.
+        row_result.original = None
 
     def before_save_instance(self, instance, row, **kwargs):
         # An imported value, new or changed, waits for publication like one typed in the admin.
