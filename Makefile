@@ -53,3 +53,4 @@ bench: setup-dev
 	$(PY) bench/figure_build.py
 	$(PY) bench/page_weight.py
 	$(PY) bench/import_speed.py
+	$(PY) bench/import_memory.py

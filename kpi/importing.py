@@ -11,11 +11,13 @@ import unicodedata
 import tablib
 from django.utils.translation import gettext as _
 
-from vision import wareki
+from vision import tabular, wareki
 from vision.tabular import (  # noqa: F401  (the names the import code and its tests use)
+    CLEAR_MARKER,
     MAX_FILE_BYTES,
     CellError,
     ImportFileError,
+    file_rows,
     long_dataset,
     read_table,
 )
@@ -111,8 +113,7 @@ def wide_to_long(rows):
     carried = ("value", "comparator", "measured_year", "provisional", "printed")
     dataset = tablib.Dataset(headers=["indicator_id", "fiscal_year", "kind", *carried])
     sources, errors = [], []
-    for offset, row in enumerate(rows[1:]):
-        file_row = offset + 2
+    for file_row, row in zip(file_rows(rows)[1:], rows[1:], strict=True):
         kind = KIND_WORDS.get(str(row[kind_index]).strip())
         if kind is None:
             errors.append(
@@ -127,6 +128,13 @@ def wide_to_long(rows):
                 continue
             if cell is None:
                 continue
-            dataset.append([str(row[id_index]).strip(), year, kind, *(cell[name] for name in carried)])
+            # the cell states its comparator and measured year: one it does not state is cleared, not kept
+            values = [cell[name] if cell[name] != "" else CLEAR_MARKER for name in carried]
+            dataset.append([str(row[id_index]).strip(), year, kind, *values])
             sources.append((file_row, header))
+            if len(dataset) > tabular.MAX_ROWS:  # each year column is a row to import: the same cap holds
+                raise ImportFileError(
+                    _("値が多すぎます（%(count)s 個以上）。%(limit)s 個以下に分けてください。")
+                    % {"count": len(dataset), "limit": tabular.MAX_ROWS}
+                )
     return dataset, sources, errors

@@ -54,6 +54,8 @@ def parse_number(text, decimals=None) -> Decimal:
             raise NumberError(_("「%(text)s」は数値ではありません。") % {"text": raw}) from error
         if negative:
             value = -value
+    if not value.is_finite():  # a float NaN or infinity from a spreadsheet cell
+        raise NumberError(_("「%(text)s」は数値ではありません（NaN・無限大は取り込めません）。") % {"text": text})
     if decimals is not None:
         exponent = value.normalize().as_tuple().exponent
         places = -exponent if isinstance(exponent, int) and exponent < 0 else 0

@@ -3,7 +3,10 @@
 import csv
 import io
 import json
+import unicodedata
 from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
 
 from vision.tabular import FORMULA_PREFIXES, neutralise  # noqa: F401  (kpi code imports them from here)
 
@@ -31,6 +34,69 @@ LICENCE = (
 )
 
 
+GETA = "〓"  # the geta mark: Japanese typesetting's stand-in for a character the type case lacks
+
+# Characters outside cp932 whose look-alike is in it. The first ones are the classic differences between the
+# Unicode mappings of Shift_JIS and of cp932 (what Windows and Excel read); Python's cp932 already maps
+# 〜 ‖ − ¢ £ ¬ itself, they are listed so the rule is whole here.
+CP932_LOOK_ALIKES = str.maketrans(
+    {
+        "\u2014": "\u2015",  # — EM DASH → ― HORIZONTAL BAR
+        "\u301c": "\uff5e",  # 〜 WAVE DASH → ～ FULLWIDTH TILDE
+        "\u2016": "\u2225",  # ‖ DOUBLE VERTICAL LINE → ∥ PARALLEL TO
+        "\u2212": "\uff0d",  # − MINUS SIGN → － FULLWIDTH HYPHEN-MINUS
+        "\u00a2": "\uffe0",  # ¢ → ￠
+        "\u00a3": "\uffe1",  # £ → ￡
+        "\u00ac": "\uffe2",  # ¬ → ￢
+        "\u00a6": "\uffe4",  # ¦ → ￤
+        "\u00a5": "\uffe5",  # ¥ → ￥
+        "\u203e": "\uffe3",  # ‾ OVERLINE → ￣
+        "\u2013": "\u2010",  # – EN DASH → ‐ HYPHEN
+        "\u2012": "\u2010",  # ‒ FIGURE DASH → ‐ HYPHEN
+        "\u2011": "\u2010",  # non-breaking hyphen → ‐ HYPHEN
+        "\u00b7": "\u30fb",  # · MIDDLE DOT → ・ KATAKANA MIDDLE DOT
+        "\u00a0": " ",  # no-break space → space
+    }
+)
+
+
+def _is_variation_selector(character):
+    return "\ufe00" <= character <= "\ufe0f" or "\U000e0100" <= character <= "\U000e01ef"
+
+
+def cp932_text(text: str) -> str:
+    """Text that encodes to cp932: composed (NFC), look-alikes mapped (CP932_LOOK_ALIKES, then a character's
+    NFKC compatibility form such as ™ → TM), variation selectors dropped (they only choose a glyph), and any
+    other character outside cp932 (𩸽, 🐟, é) replaced by the geta mark 〓."""
+    text = unicodedata.normalize("NFC", text).translate(CP932_LOOK_ALIKES)
+    try:
+        text.encode("cp932")
+        return text
+    except UnicodeEncodeError:
+        pass
+    characters = []
+    for character in text:
+        if _is_variation_selector(character):
+            continue
+        for candidate in (character, unicodedata.normalize("NFKC", character)):
+            try:
+                candidate.encode("cp932")
+            except UnicodeEncodeError:
+                continue
+            characters.append(candidate)
+            break
+        else:
+            characters.append(GETA)
+    return "".join(characters)
+
+
+SHIFT_JIS_NOTE = _(
+    "Shift_JIS 版の CSV では、Shift_JIS（Windows の cp932）にない文字を置き換えています。"
+    "形の似た文字がある場合はその文字に（例: — は ―、− は －）、ない場合は 〓（げた記号）にします。"
+    "元の文字は UTF-8 版の CSV・XLSX・JSON で確かめられます。"
+)
+
+
 def plain_number(value):
     """A Decimal as a plain number string: 2496, 0.56, -1394 — no exponent, no trailing zeros."""
     if value is None:
@@ -50,13 +116,17 @@ def _cell(name, value):
 
 
 def to_csv(rows, *, encoding="utf-8-sig"):
-    """CSV bytes: UTF-8 with a BOM (Excel opens it) by default, or cp932 for older Excel."""
+    """CSV bytes: UTF-8 with a BOM (Excel opens it) by default, or cp932 for older Excel, where a character
+    cp932 lacks becomes its look-alike or 〓 (cp932_text) instead of failing the whole download."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=FIELDNAMES, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({name: _cell(name, row[name]) for name in FIELDNAMES})
-    return buffer.getvalue().encode(encoding, errors="strict")
+    text = buffer.getvalue()
+    if encoding == "cp932":
+        text = cp932_text(text)
+    return text.encode(encoding, errors="strict")
 
 
 def to_xlsx(rows):

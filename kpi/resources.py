@@ -14,7 +14,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from vision import roles
 from vision.models import Department, Plan
 from vision.scoped import ScopedResourceMixin
-from vision.tabular import SafeTextWidget
+from vision.tabular import CLEAR_MARKER, KeepOnBlankMixin, SafeTextWidget, StopOnConflictMixin, is_blank
 
 from .importing import KIND_WORDS
 from .models import Indicator, Observation
@@ -123,10 +123,12 @@ class ObservationLoader(BaseInstanceLoader):
         codes = {str(code).strip() for code in dataset["indicator_id"]} if dataset and dataset.headers else set()
         indicators = Indicator.objects.filter(code__in=codes).select_related("plan", "department")
         resource.fields["indicator"].widget.cache = {indicator.code: indicator for indicator in indicators}
-        self.existing = {
-            (o.indicator.code, o.fiscal_year, o.kind): o
-            for o in Observation.objects.filter(indicator__code__in=codes).select_related("indicator__plan")
-        }
+        by_id = {indicator.pk: indicator for indicator in indicators}
+        self.existing = {}
+        for observation in Observation.objects.filter(indicator__in=list(by_id)):
+            # one Indicator object per indicator, shared, not one joined copy per value (memory, at 20,000 rows)
+            observation.indicator = by_id[observation.indicator_id]
+            self.existing[(observation.indicator.code, observation.fiscal_year, observation.kind)] = observation
         resource.existing_baselines = {
             code: year for (code, year, kind) in self.existing if kind == Observation.Kind.BASELINE
         }
@@ -167,8 +169,10 @@ def file_versions(dataset):
     return {f"{code}/{year}/{kind}": stored.get((code, year, kind), 0) for code, year, kind in keys}
 
 
-class ObservationResource(ScopedResourceMixin, resources.ModelResource):
-    """Series values in the long layout: one row per indicator, fiscal year and kind."""
+class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource):
+    """Series values in the long layout: one row per indicator, fiscal year and kind.
+
+    On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
 
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
     fiscal_year = fields.Field(attribute="fiscal_year", column_name="fiscal_year", widget=YearWidget())
@@ -249,6 +253,16 @@ class ObservationResource(ScopedResourceMixin, resources.ModelResource):
                 % {"count": len(changed), "keys": "、".join(changed[:5]) + ("…" if len(changed) > 5 else "")}
             )
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        cell = row.get(field.column_name)
+        if field.attribute == "value" and instance.pk is not None and instance.value is not None:
+            if not is_blank(cell) and is_no_value(cell):
+                raise ValueError(
+                    _("「%(cell)s」では値は消えません。値を消すときはセルに %(marker)s と入力してください。")
+                    % {"cell": cell, "marker": CLEAR_MARKER}
+                )
+        return super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
@@ -298,6 +312,11 @@ class ObservationResource(ScopedResourceMixin, resources.ModelResource):
                 model_errors = error.message_dict
                 if unreadable_value:
                     model_errors.pop("missing_reason", None)  # the value is there, just unreadable
+                elif "value" in getattr(instance, "import_cleared", ()) and model_errors.pop("missing_reason", None):
+                    model_errors["value"] = [
+                        _("値を %(marker)s で消すときは、missing_reason 列に値がない理由を入力してください。")
+                        % {"marker": CLEAR_MARKER}
+                    ]
                 for name, messages in model_errors.items():
                     errors.setdefault(name, messages)
         if errors:
@@ -307,6 +326,12 @@ class ObservationResource(ScopedResourceMixin, resources.ModelResource):
         if import_validation_errors:
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        # The diff is already made; the deep copy of the row as it was (with its indicator and plan) is not
+        # needed after it and would be kept for every updated row of the file.
+        row_result.original = None
 
     def do_instance_save(self, instance, is_create):
         # The same write path as every screen (a new or changed value waits for publication). History is written
@@ -345,6 +370,35 @@ class ObservationWriteResource(ObservationResource):
         skip_html_diff = True
 
 
+class PlanWidget(widgets.ForeignKeyWidget):
+    """A plan by its slug (plan_id in the open data), with a Japanese message for one that does not exist."""
+
+    def __init__(self):
+        super().__init__(Plan, field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        slug = str(value or "").strip()
+        plan = Plan.objects.filter(slug=slug).first() if slug else None
+        if plan is None:
+            raise ValueError(_("計画 %(slug)s は登録されていません（計画の識別名で入力）。") % {"slug": slug})
+        return plan
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A whole number as staff type it (８, 8, 8.0); an empty cell is no value."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            return int(parse_number(value, 0))
+        except NumberError as error:
+            raise ValueError(_("整数で入力してください: %(value)s") % {"value": value}) from error
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
 class DepartmentWidget(widgets.Widget):
     """A department as '431001:政策企画課' (municipality code and name)."""
 
@@ -364,10 +418,18 @@ class DepartmentWidget(widgets.Widget):
         return f"{value.municipality.lg_code}:{value.name}" if value else ""
 
 
-class IndicatorResource(ScopedResourceMixin, resources.ModelResource):
-    """Indicators by code, with their plan by slug and department by municipality code and name."""
+class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource):
+    """Indicators by code, with their plan by slug and department by municipality code and name.
 
-    plan = fields.Field(attribute="plan", column_name="plan", widget=widgets.ForeignKeyWidget(Plan, field="slug"))
+    As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""
+
+    plan = fields.Field(attribute="plan", column_name="plan", widget=PlanWidget())
+    decimals = fields.Field(attribute="decimals", column_name="decimals", widget=WholeNumberWidget())
+    is_cumulative = fields.Field(attribute="is_cumulative", column_name="is_cumulative", widget=TrueFalseWidget())
+    actual_due_month = fields.Field(
+        attribute="actual_due_month", column_name="actual_due_month", widget=WholeNumberWidget()
+    )
+    actual_due_day = fields.Field(attribute="actual_due_day", column_name="actual_due_day", widget=WholeNumberWidget())
     department = fields.Field(attribute="department", column_name="department", widget=DepartmentWidget())
     name = fields.Field(attribute="name", column_name="name", widget=SafeTextWidget())
     notes = fields.Field(attribute="notes", column_name="notes", widget=SafeTextWidget())

@@ -181,7 +181,7 @@ def import_observations(data, filename="", *, user=None, dry_run=True, expected_
     Accepts the long and the wide layout, CSV (UTF-8, UTF-8 with BOM, Shift_JIS) and XLSX. Raises
     importing.ImportFileError when the file itself cannot be read.
     """
-    from .importing import detect_layout, long_dataset, read_table, wide_to_long
+    from .importing import detect_layout, file_rows, long_dataset, read_table, wide_to_long
     from .resources import ObservationResource, ObservationWriteResource
 
     rows = read_table(data, filename)
@@ -190,7 +190,7 @@ def import_observations(data, filename="", *, user=None, dry_run=True, expected_
         dataset, sources, cell_errors = wide_to_long(rows)
     else:
         dataset, cell_errors = long_dataset(rows), []
-        sources = [(index + 2, None) for index in range(len(dataset))]
+        sources = [(number, None) for number in file_rows(rows)[1:]]
     resource = (ObservationResource if dry_run else ObservationWriteResource)(
         user=user, expected_versions=expected_versions
     )

@@ -195,7 +195,10 @@ class OpenDataView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            columns=opendata.COLUMNS, licence=opendata.LICENCE, row_count=Observation.objects.published().count()
+            columns=opendata.COLUMNS,
+            licence=opendata.LICENCE,
+            shift_jis_note=opendata.SHIFT_JIS_NOTE,
+            row_count=Observation.objects.published().count(),
         )
         return context
 

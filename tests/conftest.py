@@ -10,6 +10,19 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_runtest_setup(item):
+    """A test marked `postgres` needs PostgreSQL: skipped elsewhere, and a failure where REQUIRE_POSTGRES_TESTS
+    is set (CI's PostgreSQL run), so the race it tests is never silently left untested."""
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            message = f"needs PostgreSQL (DATABASE_URL), not {connection.vendor}"
+            if os.environ.get("REQUIRE_POSTGRES_TESTS"):
+                pytest.fail(message)
+            pytest.skip(message)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
     """Collect static files once per run, so pages get the same hashed, compressed URLs as in production."""

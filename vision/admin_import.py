@@ -5,16 +5,75 @@ confirmation, which checks the file again and writes it in one transaction. The 
 the two steps in vision.uploads, redeemable only by the user who uploaded it.
 """
 
+import io
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import uploads
-from .tabular import MAX_FILE_BYTES, XLSX_CONTENT_TYPE, ImportFileError, attachment, import_table
+from . import tabular, uploads
+from .tabular import (
+    CLEAR_MARKER,
+    MAX_FILE_BYTES,
+    XLSX_CONTENT_TYPE,
+    ImportFileError,
+    attachment,
+    import_table,
+    read_upload,
+)
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Keeps at most MAX_FILE_BYTES + 1 bytes of an uploaded file, in memory, and only counts the rest, so an
+    oversized upload is neither held in memory nor spooled to a temporary file (Django's default handlers write
+    anything over FILE_UPLOAD_MAX_MEMORY_SIZE to disk whole). The file's `size` is the true size, for the
+    message that refuses it."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.kept, self.size = io.BytesIO(), 0
+        raise StopFutureHandlers
+
+    def receive_data_chunk(self, raw_data, start):
+        self.size += len(raw_data)
+        room = tabular.MAX_FILE_BYTES + 1 - self.kept.tell()
+        if room > 0:
+            self.kept.write(raw_data[:room])
+        return None
+
+    def file_complete(self, file_size):
+        self.kept.seek(0)
+        return InMemoryUploadedFile(
+            self.kept,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            self.size,
+            self.charset,
+            self.content_type_extra,
+        )
+
+
+def capped_upload(view):
+    """The view with CappedUploadHandler for its uploads. The handler must be set before the CSRF check reads
+    the body, so the check runs inside (Django's documented pattern for custom upload handlers)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.upload_handlers = [CappedUploadHandler(request)]
+        return csrf_protect(view)(request, *args, **kwargs)
+
+    wrapper.reads_its_own_body = True  # vision.middleware leaves the body to the view
+    return wrapper
 
 
 class ImportUploadForm(forms.Form):
@@ -34,7 +93,7 @@ class TabularImportAdminMixin:
     def get_urls(self):
         import_name, export_name = self._import_names()
         urls = [
-            path("import/", self.admin_site.admin_view(self.import_view), name=import_name),
+            path("import/", self.admin_site.admin_view(capped_upload(self.import_view)), name=import_name),
             path(
                 "import/confirm/", self.admin_site.admin_view(self.import_confirm_view), name=f"{import_name}_confirm"
             ),
@@ -56,6 +115,7 @@ class TabularImportAdminMixin:
             "opts": self.model._meta,
             "max_megabytes": MAX_FILE_BYTES // 1024 // 1024,
             "import_help": self.import_help,
+            "clear_marker": CLEAR_MARKER,
             "confirm_url_name": f"admin:{import_name}_confirm",
             "columns": [field.column_name for field in self.import_resource_class().get_import_fields()],
             **extra,
@@ -68,8 +128,8 @@ class TabularImportAdminMixin:
         outcome = token = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read(MAX_FILE_BYTES + 1)
             try:
+                data = read_upload(upload)
                 outcome = self.run_import(data, upload.name, request.user, dry_run=True)
             except ImportFileError as error:
                 form.add_error("file", str(error))

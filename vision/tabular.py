@@ -5,15 +5,20 @@ over them in one transaction with errors by file row and column, and keeping for
 
 import csv
 import io
+import math
+import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from import_export import widgets
+from import_export.results import RowResult
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,8 +41,14 @@ def neutralise(text):
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# The widest file staff have is the committee's wide layout: indicator_id, kind and one column per fiscal year.
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+# The notes of an XLSX are all held at once (shared strings, the rows, the diff): the expanded size is what
+# bounds memory, so it is capped at what 20,000 rows of ordinary cells need (see bench/import_memory.py).
+MAX_XLSX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
 MAX_XLSX_MEMBERS = 200
+READ_CHUNK_BYTES = 64 * 1024
 
 
 class ImportFileError(ValueError):
@@ -75,12 +86,41 @@ def decode_text(data: bytes) -> str:
     )
 
 
+def _too_large(size: int):
+    # rounded up, so a file just over the cap never reads as the cap itself
+    megabytes = math.ceil(size / 1024 / 1024 * 10) / 10
+    return ImportFileError(
+        _("ファイルが大きすぎます（%(size)s MB）。%(limit)s MB 以下に分けてください。")
+        % {"size": f"{megabytes:.1f}", "limit": f"{MAX_FILE_BYTES / 1024 / 1024:g}"}
+    )
+
+
+def read_upload(upload) -> bytes:
+    """The bytes of an uploaded file (or any binary file object), read in chunks and no further than the cap.
+
+    A file over the cap is refused with its true size: Django's UploadedFile knows it (`size`), an open file
+    knows it from the file system; the rest of the file is never read into memory.
+    """
+    size = getattr(upload, "size", None)
+    if size is None:
+        try:
+            size = os.fstat(upload.fileno()).st_size
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            size = None
+    if size is not None and size > MAX_FILE_BYTES:
+        raise _too_large(size)
+    buffer = bytearray()
+    while len(buffer) <= MAX_FILE_BYTES:
+        chunk = upload.read(READ_CHUNK_BYTES)
+        if not chunk:
+            return bytes(buffer)
+        buffer += chunk
+    raise _too_large(size if size is not None and size > len(buffer) else len(buffer))
+
+
 def _check_size(data: bytes):
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("ファイルが大きすぎます（%(size)s MB）。%(limit)s MB 以下に分けてください。")
-            % {"size": round(len(data) / 1024 / 1024, 1), "limit": MAX_FILE_BYTES // 1024 // 1024}
-        )
+        raise _too_large(len(data))
 
 
 def _check_rows(count: int):
@@ -89,6 +129,69 @@ def _check_rows(count: int):
             _("行数が多すぎます（%(count)s 行）。%(limit)s 行以下に分けてください。")
             % {"count": count, "limit": MAX_ROWS}
         )
+
+
+def _too_wide(row: int, count: int):
+    return ImportFileError(
+        _("%(row)s 行目の列が多すぎます（%(count)s 列）。%(limit)s 列以下にしてください。")
+        % {"row": row, "count": count, "limit": MAX_COLUMNS}
+    )
+
+
+def _too_long(row: int):
+    return ImportFileError(
+        _("%(row)s 行目のセルが長すぎます。1つのセルは %(limit)s 文字以下にしてください。")
+        % {"row": row, "limit": MAX_CELL_CHARS}
+    )
+
+
+def _checked_row(cells, row: int, *, trailing_empty_count=True):
+    """One row as read: wider than MAX_COLUMNS or holding a cell longer than MAX_CELL_CHARS is refused.
+
+    In XLSX an empty cell that merely carries formatting is not a column (`trailing_empty_count=False`); in CSV
+    every delimiter is."""
+    if len(cells) > MAX_COLUMNS and trailing_empty_count:
+        raise _too_wide(row, len(cells))
+    cells = list(cells)
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    if len(cells) > MAX_COLUMNS:
+        raise _too_wide(row, len(cells))
+    for cell in cells:
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            raise _too_long(row)
+    return cells
+
+
+def _xlsx_bad_number(archive, sheet_path, rows):
+    """The first numeric cell of the sheet whose text is not a finite number (NaN, INF), as an ImportFileError."""
+    from defusedxml.ElementTree import iterparse
+
+    namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with archive.open(sheet_path) as source:
+        for _event, element in iterparse(source):
+            if element.tag != f"{namespace}c" or element.get("t", "n") != "n":
+                if element.tag == f"{namespace}row":
+                    element.clear()
+                continue
+            text = element.findtext(f"{namespace}v") or ""
+            try:
+                finite = not text or math.isfinite(float(text))
+            except ValueError:
+                finite = False
+            if not finite:
+                reference = element.get("r", "")
+                match = re.fullmatch(r"([A-Z]+)(\d+)", reference)
+                letters, row = (match.group(1), int(match.group(2))) if match else ("", 0)
+                index = 0
+                for letter in letters:
+                    index = index * 26 + ord(letter) - ord("A") + 1
+                header = rows[0][index - 1] if rows and 0 < index <= len(rows[0]) else ""
+                return ImportFileError(
+                    _("%(row)s 行目・%(column)s 列（セル %(cell)s）の「%(text)s」は数値ではありません。")
+                    % {"row": row, "column": header or letters, "cell": reference, "text": text}
+                )
+    return ImportFileError(_("XLSX ファイルとして読めません。Excel で保存し直してください。"))
 
 
 def _read_xlsx(data: bytes):
@@ -107,11 +210,21 @@ def _read_xlsx(data: bytes):
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("XLSX ファイルとして読めません。Excel で保存し直してください。")) from error
     sheet = workbook.worksheets[0]
+    # Without the declared dimensions each row is as wide as its last cell, not padded to the sheet's
+    # claimed width (which a file may set to 16,384 columns).
+    sheet.reset_dimensions()
     rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if cell is None else cell for cell in row])
-        _check_rows(len(rows) - 1)
-    workbook.close()
+    try:
+        for cells in sheet.iter_rows(values_only=True):
+            cells = _checked_row(cells, len(rows) + 1, trailing_empty_count=False)
+            rows.append(["" if cell is None else cell for cell in cells])
+            _check_rows(len(rows) - 1)
+    except ValueError as error:  # openpyxl reads a numeric cell holding NaN or INF with int()
+        if isinstance(error, ImportFileError):
+            raise
+        raise _xlsx_bad_number(archive, sheet._worksheet_path, rows) from error
+    finally:
+        workbook.close()
     return rows
 
 
@@ -119,30 +232,101 @@ def _read_csv(data: bytes):
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    _check_rows(len(rows) - 1)
+    # The cell limit is enforced by the csv module while it reads (the limit is process-wide, and this
+    # is the only CSV reader of uploads).
+    csv.field_size_limit(MAX_CELL_CHARS)
+    began = {"line": ""}
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            if began["line"] is None:
+                began["line"] = line
+            yield line
+
+    # strict: an unclosed quote is an error at the end of the file instead of one cell holding the rest
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    rows = []
+    while True:
+        row = len(rows) + 1
+        began["line"] = None
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            quoted = '"' in (began["line"] or "")
+            if "field larger than field limit" in str(error):
+                if quoted:
+                    raise ImportFileError(
+                        _(
+                            '%(row)s 行目で始まる二重引用符（"）が閉じられていないか、セルが %(limit)s 文字を'
+                            '超えています。セルの中の " は "" と2つ重ねてください。'
+                        )
+                        % {"row": row, "limit": MAX_CELL_CHARS}
+                    ) from error
+                raise _too_long(row) from error
+            if "unexpected end of data" in str(error):
+                raise ImportFileError(
+                    _(
+                        '%(row)s 行目で始まる二重引用符（"）が閉じられていません。'
+                        'セルの中の " は "" と2つ重ねてください。'
+                    )
+                    % {"row": row}
+                ) from error
+            raise ImportFileError(
+                _('%(row)s 行目を CSV として読めません。二重引用符（"）の使い方を確かめてください。') % {"row": row}
+            ) from error
+        rows.append(_checked_row(cells, row))
+        _check_rows(len(rows) - 1)
     return rows
 
 
-def read_table(data: bytes, filename: str = "") -> list[list]:
-    """The file's cells as rows (the first is the header), whatever the format and encoding."""
+class Table(list):
+    """The rows read from a file (header first), with `file_rows`: the row number each has in the file, which
+    differs from its position once blank rows are left out."""
+
+    file_rows: list
+
+
+def file_rows(rows) -> list:
+    """The file's row number of each of `rows` (a Table), or their positions counted from 1."""
+    return getattr(rows, "file_rows", None) or list(range(1, len(rows) + 1))
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """The file's cells as rows (the first is the header), whatever the format and encoding.
+
+    Limits hold while reading, so memory stays proportional to the file: at most MAX_ROWS rows, MAX_COLUMNS
+    columns and MAX_CELL_CHARS characters a cell. Rows are padded to the header's width only; blank rows are
+    left out, and `file_rows` keeps the row numbers of the rest for messages.
+    """
     _check_size(data)
     if not data.strip():
         raise ImportFileError(_("ファイルが空です。"))
     is_xlsx = data[:2] == b"PK" or filename.lower().endswith(".xlsx")
-    rows = _read_xlsx(data) if is_xlsx else _read_csv(data)
-    rows = [row for row in rows if any(str(cell).strip() for cell in row)]
+    read = _read_xlsx(data) if is_xlsx else _read_csv(data)
+    numbers = [number for number, row in enumerate(read, 1) if any(str(cell).strip() for cell in row)]
+    rows = [read[number - 1] for number in numbers]
+    del read
     if len(rows) < 2:
         raise ImportFileError(_("見出し行と、1行以上のデータが必要です。"))
-    width = max(len(row) for row in rows)
-    return [
+    width = len(rows[0])
+    for number, row in zip(numbers[1:], rows[1:], strict=True):
+        if len(row) > width:
+            raise ImportFileError(
+                _("%(row)s 行目の %(column)s 列目に値がありますが、見出し行にその列の名前がありません。")
+                % {"row": number, "column": width + 1}
+            )
+    table = Table(
         [str(cell).strip() if not isinstance(cell, (int, float)) else cell for cell in row] + [""] * (width - len(row))
         for row in rows
-    ]
+    )
+    table.file_rows = numbers
+    return table
 
 
 def long_dataset(rows) -> tablib.Dataset:
-    """The long layout as a Dataset; the file's row number of each data row is row index + 2."""
+    """The long layout as a Dataset; `file_rows(rows)[1:]` are the file row numbers of its rows."""
     headers = [str(h).strip() for h in rows[0]]
     dataset = tablib.Dataset(headers=headers)
     for row in rows[1:]:
@@ -177,6 +361,16 @@ def _column_of(resource, attribute):
 def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
     """Run a django-import-export resource over a dataset in one transaction and report by file row and column."""
     outcome = ImportOutcome(layout=layout, errors=list(cell_errors))
+    missing = [
+        resource.fields[name].column_name
+        for name in resource.get_import_id_fields()
+        if resource.fields[name].column_name not in (dataset.headers or [])
+    ]
+    if missing:  # django-import-export would say so in English, once per row
+        raise ImportFileError(
+            _("見出し行に %(columns)s の列がありません。行を特定するのに必要な列です。")
+            % {"columns": "、".join(missing)}
+        )
     if not len(dataset):
         if not outcome.errors:
             outcome.errors.append(CellError(2, "", _("取り込む値がありません。")))
@@ -194,6 +388,24 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
             column = source_column or _column_of(resource, attribute)
             for message in messages:
                 outcome.errors.append(CellError(file_row, column, str(message)))
+    collisions = [
+        number
+        for number, row_errors in result.row_errors()
+        if any(isinstance(e.error, IntegrityError) for e in row_errors)
+    ]
+    if collisions:  # one message, not one raw database error per row
+        outcome.errors = [
+            CellError(
+                sources[collisions[0] - 1][0],
+                "",
+                _(
+                    "別の取込みが同じ行を先に書き込みました。このファイルからは何も取り込んでいません。"
+                    "もう一度ファイルを選んで、確認からやり直してください。"
+                ),
+            )
+        ]
+        outcome.totals = dict(result.totals)
+        return outcome
     for number, row_errors in result.row_errors():
         file_row, source_column = sources[number - 1]
         for error in row_errors:
@@ -217,9 +429,67 @@ def import_table(resource_class, data, filename="", *, user=None, dry_run=True):
     The same reading as for series values: CSV in UTF-8, UTF-8 with BOM, Shift_JIS or UTF-16, or XLSX; any
     bad row means nothing is written.
     """
-    dataset = long_dataset(read_table(data, filename))
-    sources = [(index + 2, None) for index in range(len(dataset))]
+    rows = read_table(data, filename)
+    dataset = long_dataset(rows)
+    sources = [(number, None) for number in file_rows(rows)[1:]]
     return run_import(resource_class(user=user), dataset, sources, [], "long", dry_run)
+
+
+# What a cell holds to empty a stored field on update; an empty cell leaves the field as it is. Full-width
+# ＃ is read as # (NFKC).
+CLEAR_MARKER = "#クリア"
+
+
+def is_clear_marker(cell) -> bool:
+    return isinstance(cell, str) and unicodedata.normalize("NFKC", cell).strip() == CLEAR_MARKER
+
+
+def is_blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+class KeepOnBlankMixin:
+    """For a django-import-export resource: on update, an empty cell leaves the stored field alone and a cell
+    holding exactly CLEAR_MARKER empties it (to the model field's empty value). A new row takes the marker as an
+    empty cell. The fields emptied by the marker are in `instance.import_cleared` for validation messages."""
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if not field.attribute or field.column_name not in row:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        key_columns = {self.fields[name].column_name for name in self.get_import_id_fields()}
+        cell = row[field.column_name]
+        if field.column_name in key_columns or not (is_blank(cell) or is_clear_marker(cell)):
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
+        if instance.pk is not None and is_blank(cell):
+            return None
+        model_field = instance._meta.get_field(field.attribute)
+        empty = None if model_field.null else model_field.get_default()
+        setattr(instance, model_field.attname if model_field.is_relation else field.attribute, empty)
+        if instance.pk is not None:
+            instance.import_cleared = {*getattr(instance, "import_cleared", ()), field.attribute}
+        return None
+
+
+class StopOnConflictMixin:
+    """For a django-import-export resource: once a row collides with a row another import has just written
+    (a unique constraint, as when two people import the same new rows at once), the remaining rows are not
+    tried; run_import reports the collision once and the transaction writes nothing."""
+
+    conflict = False
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if self.conflict:
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        try:
+            return super().save_instance(instance, is_create, row, **kwargs)
+        except IntegrityError:
+            self.conflict = True
+            raise
 
 
 class SafeTextWidget(widgets.CharWidget):

@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
@@ -11,6 +12,7 @@ from kpi.importing import ImportFileError, parse_wide_cell, read_table
 from kpi.models import Indicator, Observation
 from kpi.resources import ObservationResource
 from kpi.services import import_observations
+from tests.vision.test_tabular import _with_cell_value
 from vision import tabular
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +200,165 @@ def test_an_imported_change_is_in_the_history_with_who_and_the_old_value(admin_u
     latest = gdp.history.latest()
     assert (latest.history_type, latest.history_user, latest.value) == ("~", admin_user, Decimal("2500"))
     assert latest.prev_record.value == Decimal("2496")  # the record made when the reference data was loaded
+
+
+def test_an_empty_cell_in_an_update_leaves_the_stored_field_alone():
+    # FY2018 births: 6,766 printed in the committee material, with a note that it is provisional
+    data = csv_bytes(["S1-G2-N1,2018,actual,6800,,,true,,,"], "utf-8")
+    outcome = import_observations(data, "fix.csv", dry_run=False)
+    assert outcome.ok, outcome.errors
+    births = actual("S1-G2-N1", 2018)
+    assert births.value == Decimal("6800")
+    assert (births.printed, births.note) == ("6,766", "※H30の出生数は、概算値。10月に数値確定")
+
+
+def test_the_clear_marker_empties_a_stored_field():
+    data = csv_bytes(["S1-G2-N1,2018,actual,6800,,,true,,#クリア,＃クリア"], "utf-8")
+    outcome = import_observations(data, "clear.csv", dry_run=False)
+    assert outcome.ok, outcome.errors
+    births = actual("S1-G2-N1", 2018)
+    assert (births.value, births.printed, births.note) == (Decimal("6800"), "", "")
+
+
+def test_clearing_a_value_needs_a_reason_and_says_so_in_japanese():
+    data = csv_bytes(["S1-G2-N1,2018,actual,#クリア,,,true,,,"], "utf-8")
+    outcome = import_observations(data, "clear.csv", dry_run=False)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "value")]
+    assert "missing_reason" in outcome.errors[0].message and "#クリア" in outcome.errors[0].message
+    assert actual("S1-G2-N1", 2018).value == Decimal("6766")
+
+    data = csv_bytes(["S1-G2-N1,2018,actual,#クリア,,,true,集計中止,,"], "utf-8")
+    outcome = import_observations(data, "clear.csv", dry_run=False)
+    assert outcome.ok, outcome.errors
+    births = actual("S1-G2-N1", 2018)
+    assert (births.value, births.missing_reason, births.printed) == (None, "集計中止", "6,766")
+
+
+def test_a_new_row_with_empty_cells_takes_the_defaults():
+    data = csv_bytes(["S2-G1-N1,2020,actual,5,,,,,,"], "utf-8")
+    assert import_observations(data, "new.csv", dry_run=False).ok
+    new = actual("S2-G1-N1", 2020)
+    assert (new.value, new.comparator, new.measured_year, new.is_provisional, new.note) == (5, "", None, False, "")
+
+
+def test_the_wide_layout_still_replaces_what_its_cell_describes():
+    # S1-G2-N1 FY2018 target was "7000以上"; a plain 7,100 in the wide layout means no comparator any more
+    wide = "indicator_id,kind,H30\r\nS1-G2-N1,目標値,7100\r\n".encode()
+    outcome = import_observations(wide, "w.csv", dry_run=False)
+    assert outcome.ok, outcome.errors
+    target = Observation.objects.get(indicator__code="S1-G2-N1", fiscal_year=2018, kind="target")
+    assert (target.value, target.comparator, target.printed) == (Decimal("7100"), "", "7100")
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-Infinity", "Infinity"])
+def test_nan_and_infinity_text_are_row_errors(text):
+    data = csv_bytes([f"S2-G1-N1,2020,actual,{text},,,false,,,"], "utf-8")
+    outcome = import_observations(data, "nan.csv", dry_run=False)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "value")]
+    assert "数値ではありません" in outcome.errors[0].message
+
+
+def test_an_xlsx_number_too_large_for_a_float_is_a_row_error():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["S2-G1-N1", 2020, "actual", 1, None, None, "false", None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Excel stores numbers as text; 1E999 overflows to infinity when read as a float
+    data = _with_cell_value(buffer.getvalue(), "D2", "1E999")
+    outcome = import_observations(data, "inf.xlsx", dry_run=True)
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "value")]
+    assert "数値ではありません" in outcome.errors[0].message
+
+
+def test_a_missing_key_column_is_named_in_japanese():
+    data = b"indicator_id,fiscal_year,value\r\nS2-G1-N1,2020,1\r\n"
+    with pytest.raises(ImportFileError, match="kind"):
+        try:
+            import_observations(data, "nokind.csv", dry_run=True)
+        except ImportFileError as error:
+            assert "見出し行" in str(error)
+            raise
+
+
+def test_an_upload_over_the_cap_is_refused_in_the_admin_with_its_true_size(admin_client, monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024 * 1024)
+    data = (HEADER + "\r\n").encode() + b"S2-G1-N1,2020,actual,1,,,false,,,\r\n" * 100_000
+    page = admin_client.post(
+        "/admin/kpi/observation/import/", {"file": SimpleUploadedFile("big.csv", data, "text/csv")}
+    )
+    # 92 + 35 × 100,000 = 3,500,092 bytes = 3.34 MiB, shown rounded up
+    assert "ファイルが大きすぎます（3.4 MB）。1 MB 以下に分けてください。" in page.content.decode()
+
+
+def test_the_import_help_names_the_clear_marker(admin_client):
+    page = admin_client.get("/admin/kpi/observation/import/")
+    assert "#クリア" in page.content.decode()
+
+
+def test_the_import_command_refuses_a_file_over_the_cap_with_its_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024 * 1024)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x" * (3 * 1024 * 1024))
+    with pytest.raises(CommandError, match=r"（3\.0 MB）"):
+        call_command("import_observations", str(path))
+
+
+def test_a_wide_file_with_more_values_than_the_row_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_ROWS", 5)
+    # 3 file rows, 2 values each: 6 values, one more than 5
+    wide = "indicator_id,kind,H28,H29\r\n" + "S1-G1-N1,実績値,1,2\r\n" * 3
+    with pytest.raises(ImportFileError, match="値が多すぎます（6 個以上）"):
+        import_observations(wide.encode(), "w.csv", dry_run=True)
+
+
+def test_an_oversized_upload_is_counted_not_kept(admin_client, monkeypatch):
+    from django.core.files import uploadhandler
+
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 1024 * 1024)
+
+    def no_temporary_file(*args, **kwargs):
+        raise AssertionError("the upload was spooled to a temporary file")
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", no_temporary_file)
+    data = b"x" * (4 * 1024 * 1024)  # over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which goes to disk by default
+    page = admin_client.post("/admin/kpi/observation/import/", {"file": SimpleUploadedFile("big.csv", data)})
+    assert "ファイルが大きすぎます（4.0 MB）" in page.content.decode()
+
+
+def test_the_import_upload_still_checks_csrf(client, admin_user):
+    from django.test import Client
+
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(admin_user)
+    data = (HEADER + "\r\nS2-G1-N1,2020,actual,1,,,false,,,\r\n").encode()
+    response = checked.post("/admin/kpi/observation/import/", {"file": SimpleUploadedFile("a.csv", data)})
+    assert response.status_code == 403
+
+
+def test_indicator_import_messages_are_japanese(admin_user):
+    from kpi.resources import IndicatorResource
+    from vision.tabular import import_table
+
+    data = (
+        "code,plan,name,unit,decimals,direction,is_cumulative,cumulative_since,source,notes,department,"
+        "actual_due_month,actual_due_day\r\n"
+        "NEW-1,no-such-plan,新しい指標,件,x,higher,たぶん,,,,,8,31\r\n"
+    ).encode()
+    outcome = import_table(IndicatorResource, data, "i.csv", user=admin_user, dry_run=True)
+    by_column = {error.column: error.message for error in outcome.errors}
+    assert "no-such-plan" in by_column["plan"] and "計画" in by_column["plan"]
+    assert "整数" in by_column["decimals"]
+    assert "true" in by_column["is_cumulative"] and "false" in by_column["is_cumulative"]
+
+
+def test_errors_name_the_file_row_even_after_a_blank_row():
+    data = (
+        "\r\n".join([HEADER, "S2-G1-N1,2020,actual,1,,,false,,,", "", ",,,,,,,,,", "S2-G1-N1,2021,actual,x,,,false,,,"])
+        + "\r\n"
+    ).encode()
+    outcome = import_observations(data, "gap.csv", dry_run=True)
+    assert [(e.row, e.column) for e in outcome.errors] == [(5, "value")]
+    wide = "indicator_id,kind,H28\r\n\r\nS1-G1-N1,予算,1\r\n".encode()
+    assert [(e.row, e.column) for e in import_observations(wide, "w.csv", dry_run=True).errors] == [(3, "kind")]

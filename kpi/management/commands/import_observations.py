@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kpi.importing import ImportFileError
 from kpi.services import import_observations
+from vision.tabular import read_upload
 
 
 class Command(BaseCommand):
@@ -21,9 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            data = file.read_bytes()
+            with file.open("rb") as stream:
+                data = read_upload(stream)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from error
+        except ImportFileError as error:
+            raise CommandError(str(error)) from error
         try:
             outcome = import_observations(data, file.name, dry_run=dry_run)
         except ImportFileError as error:
