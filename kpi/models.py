@@ -127,7 +127,7 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("kpi:indicator_detail", kwargs={"code": self.code})
+        return reverse("kpi:indicator_detail", kwargs={"area_slug": self.plan.area.slug, "code": self.code})
 
     def natural_key(self):
         return (self.code,)

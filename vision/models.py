@@ -68,7 +68,7 @@ class MetroArea(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("vision:area_detail", kwargs={"slug": self.slug})
+        return reverse("kpi:area_home", kwargs={"area_slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -162,7 +162,7 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("agreements:municipality_detail", kwargs={"lg_code": self.lg_code})
+        return reverse("agreements:municipality_detail", kwargs={"area_slug": self.area.slug, "lg_code": self.lg_code})
 
     def natural_key(self):
         return (self.lg_code,)
@@ -282,7 +282,7 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("kpi:plan_detail", kwargs={"slug": self.slug})
+        return reverse("kpi:plan_detail", kwargs={"area_slug": self.area.slug, "slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -358,7 +358,9 @@ class Goal(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("kpi:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
+        return reverse(
+            "kpi:goal_detail", kwargs={"area_slug": self.plan.area.slug, "plan_slug": self.plan.slug, "code": self.code}
+        )
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)

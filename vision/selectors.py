@@ -1,7 +1,9 @@
 """Reads of areas and municipalities that pages share."""
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import MetroArea, Municipality
 
@@ -12,6 +14,18 @@ def primary_area():
     if area is None:
         raise Http404("no area with members")
     return area
+
+
+def url_area(request):
+    """The area named in the URL path (`/ja/areas/<area_slug>/...`), else the install's default area (settings).
+
+    Looked up once per request; an unknown slug in the path is a 404.
+    """
+    if not hasattr(request, "_url_area"):
+        match = getattr(request, "resolver_match", None)
+        slug = (match.kwargs.get("area_slug") if match else None) or settings.DEFAULT_AREA
+        request._url_area = get_object_or_404(MetroArea, slug=slug)
+    return request._url_area
 
 
 def member_summary(area):
