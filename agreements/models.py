@@ -300,7 +300,9 @@ class Agreement(models.Model):
         return f"{label}（第{self.version}版）" if self.version > 1 else label
 
     def get_absolute_url(self):
-        return reverse("agreements:agreement_detail", kwargs={"area_slug": self.area.slug, "pk": self.pk})
+        from vision.selectors import area_slug
+
+        return reverse("agreements:agreement_detail", kwargs={"area_slug": area_slug(self.area_id), "pk": self.pk})
 
     def natural_key(self):
         return (self.central_city.lg_code, self.partner.lg_code, self.version)
