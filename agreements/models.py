@@ -133,7 +133,10 @@ class PolicyArea(models.Model):
         return f"({self.number}) {self.name}"
 
     def get_absolute_url(self):
-        return reverse("agreements:policy_area_detail", kwargs={"code": self.code})
+        # A policy area is shared by every area; its page lives under the default area unless a view passes one.
+        from django.conf import settings
+
+        return reverse("agreements:policy_area_detail", kwargs={"area_slug": settings.DEFAULT_AREA, "code": self.code})
 
     def natural_key(self):
         return (self.code,)
@@ -297,7 +300,9 @@ class Agreement(models.Model):
         return f"{label}（第{self.version}版）" if self.version > 1 else label
 
     def get_absolute_url(self):
-        return reverse("agreements:agreement_detail", kwargs={"pk": self.pk})
+        from vision.selectors import area_slug
+
+        return reverse("agreements:agreement_detail", kwargs={"area_slug": area_slug(self.area_id), "pk": self.pk})
 
     def natural_key(self):
         return (self.central_city.lg_code, self.partner.lg_code, self.version)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from vision.models import Municipality
-from vision.selectors import primary_area
+from vision.selectors import url_area
 
 from . import selectors, services
 from .completeness import check_agreement, is_complete
@@ -16,7 +16,7 @@ class AgreementDetailView(DetailView):
     context_object_name = "agreement"
 
     def get_queryset(self):
-        return Agreement.objects.public().with_contents()
+        return Agreement.objects.public().with_contents().filter(area=url_area(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -38,7 +38,9 @@ class AgreementCompareView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        agreement = get_object_or_404(Agreement.objects.public().with_parties(), pk=kwargs["pk"])
+        agreement = get_object_or_404(
+            Agreement.objects.public().with_parties(), pk=kwargs["pk"], area=url_area(self.request)
+        )
         versions = {v.version: v for v in agreement.versions().public().with_contents()}
         try:
             old_number = int(self.request.GET.get("from", agreement.version - 1))
@@ -63,7 +65,7 @@ class MatrixView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        area = primary_area()
+        area = url_area(self.request)
         context.update(area=area, matrix=selectors.partnership_matrix(area))
         return context
 
@@ -90,7 +92,9 @@ class MunicipalityDetailView(DetailView):
     context_object_name = "municipality"
     slug_field = "lg_code"
     slug_url_kwarg = "lg_code"
-    queryset = Municipality.objects.select_related("area")
+
+    def get_queryset(self):
+        return Municipality.objects.select_related("area").filter(area=url_area(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

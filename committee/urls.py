@@ -5,9 +5,11 @@ from . import views
 app_name = "committee"
 
 urlpatterns = [
-    path("committee/", views.CommitteePublicView.as_view(), name="public"),
-    path("committee/meetings/<int:pk>/", views.MeetingPublicView.as_view(), name="meeting"),
-    path("committee/reviews/<int:year>/", views.ReviewPublicView.as_view(), name="public_review"),
+    path("areas/<slug:area_slug>/committee/", views.CommitteePublicView.as_view(), name="public"),
+    path("areas/<slug:area_slug>/committee/meetings/<int:pk>/", views.MeetingPublicView.as_view(), name="meeting"),
+    path(
+        "areas/<slug:area_slug>/committee/reviews/<int:year>/", views.ReviewPublicView.as_view(), name="public_review"
+    ),
     path("workspace/", views.DashboardView.as_view(), name="dashboard"),
     path("workspace/reviews/<int:year>/", views.ReviewView.as_view(), name="review"),
     path("workspace/reviews/<int:year>/sheets/<str:code>/", views.PolicySheetView.as_view(), name="sheet"),

@@ -15,6 +15,7 @@ from kpi.models import Indicator, Observation
 from kpi.selectors import indicator_rows
 from vision import roles
 from vision.models import Department, Goal, Plan
+from vision.selectors import url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import editions, exports, services, sparkline
@@ -30,8 +31,12 @@ SORTS = {
 }
 
 
-def _committee():
-    committee = Committee.objects.select_related("plan").order_by("pk").first()
+def _committee(area=None):
+    """The committee of `area` (the URL's area on public pages); the first one where no area is given."""
+    committees = Committee.objects.select_related("plan").order_by("pk")
+    if area is not None:
+        committees = committees.filter(plan__area=area)
+    committee = committees.first()
     if committee is None:
         raise Http404
     return committee
@@ -311,7 +316,7 @@ class CommitteePublicView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        committee = _committee()
+        committee = _committee(url_area(self.request))
         members = committee.members.prefetch_related("appointments__replaced_member").order_by("order", "pk")
         context.update(
             committee=committee,
@@ -328,7 +333,11 @@ class MeetingPublicView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return Meeting.objects.select_related("committee").prefetch_related("agenda_items", "documents")
+        return (
+            Meeting.objects.filter(committee__plan__area=url_area(self.request))
+            .select_related("committee")
+            .prefetch_related("agenda_items", "documents")
+        )
 
 
 class ReviewPublicView(TemplateView):
@@ -338,7 +347,7 @@ class ReviewPublicView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = _review(_committee(), kwargs["year"])
+        review = _review(_committee(url_area(self.request)), kwargs["year"])
         if not review.is_closed:
             raise Http404
         context.update(review=review, sheets=policy_sheets(review, published_only=True))

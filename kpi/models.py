@@ -127,7 +127,9 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("kpi:indicator_detail", kwargs={"code": self.code})
+        from vision.selectors import area_slug
+
+        return reverse("kpi:indicator_detail", kwargs={"area_slug": area_slug(self.plan.area_id), "code": self.code})
 
     def natural_key(self):
         return (self.code,)

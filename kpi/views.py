@@ -7,8 +7,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
 
 from agreements.models import Pillar, PolicyArea
-from vision.models import Goal, Municipality, Plan
-from vision.selectors import member_summary, primary_area
+from vision.models import Goal, MetroArea, Municipality, Plan
+from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import charts, opendata, presentation, progress, selectors
@@ -35,17 +35,35 @@ def _download(rows, format, basename):
     return attachment(data, CONTENT_TYPES[format], filename)
 
 
-def observations_download(request, format):
-    """The whole series table as open data: CSV (UTF-8 with BOM, or Shift_JIS) or JSON."""
-    return _download(selectors.open_data_rows(), format, "observations")
+def observations_download(request, format, area_slug=None):
+    """The series table as open data, of one area or (without one in the URL) of all: CSV (UTF-8 with BOM, or
+    Shift_JIS), JSON or XLSX."""
+    if area_slug is None:
+        return _download(selectors.open_data_rows(), format, "observations")
+    area = url_area(request)
+    return _download(
+        selectors.open_data_rows(Indicator.objects.filter(plan__area=area)), format, f"observations-{area.slug}"
+    )
 
 
-def indicator_download(request, code, format):
+def indicator_download(request, code, format, area_slug):
     """One indicator's series in the open-data layout."""
-    indicators = Indicator.objects.filter(code=code)
+    indicators = Indicator.objects.filter(code=code, plan__area=url_area(request))
     if not indicators.exists():
         raise Http404
     return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
+
+
+class RootView(TemplateView):
+    """/ja/: the default area's home; when several areas have members, a list of them to choose from."""
+
+    template_name = "kpi/area_chooser.html"
+
+    def get(self, request, *args, **kwargs):
+        areas = list(MetroArea.objects.filter(members__isnull=False).distinct().order_by("pk"))
+        if len(areas) > 1:
+            return self.render_to_response(self.get_context_data(areas=areas))
+        return HomeView.as_view()(request, *args, **kwargs)
 
 
 class HomeView(TemplateView):
@@ -55,7 +73,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        area = primary_area()
+        area = url_area(self.request)
         plans = list(Plan.objects.filter(area=area).order_by("order"))
         rows = selectors.indicator_rows(Indicator.objects.filter(plan__in=plans))
         by_plan = {plan.pk: [] for plan in plans}
@@ -92,7 +110,7 @@ class PlanDetailView(DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return Plan.objects.select_related("area")
+        return Plan.objects.select_related("area").filter(area=url_area(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,7 +138,10 @@ class GoalDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         goal = get_object_or_404(
-            Goal.objects.select_related("plan", "parent"), plan__slug=kwargs["plan_slug"], code=kwargs["code"]
+            Goal.objects.select_related("plan", "parent"),
+            plan__slug=kwargs["plan_slug"],
+            plan__area=url_area(self.request),
+            code=kwargs["code"],
         )
         tree = selectors.plan_tree(goal.plan, root=goal)
         context.update(
@@ -161,7 +182,7 @@ class IndicatorDetailView(DetailView):
     slug_url_kwarg = "code"
 
     def get_queryset(self):
-        return Indicator.objects.with_series().select_related("plan__area")
+        return Indicator.objects.with_series().select_related("plan__area").filter(plan__area=url_area(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -194,11 +215,14 @@ class OpenDataView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        area = url_area(self.request)
         context.update(
+            area=area,
             columns=opendata.COLUMNS,
             licence=opendata.LICENCE,
             shift_jis_note=opendata.SHIFT_JIS_NOTE,
-            row_count=Observation.objects.published().count(),
+            row_count=Observation.objects.published().filter(indicator__plan__area=area).count(),
+            all_row_count=Observation.objects.published().count(),
         )
         return context
 
@@ -228,16 +252,19 @@ class SearchView(TemplateView):
         context["query"] = query
         if not query:
             return context
+        area = url_area(self.request)
         context.update(
             indicators=Indicator.objects.filter(Q(name__icontains=query) | Q(notes__icontains=query))
+            .filter(plan__area=area)
             .select_related("plan")
             .order_by("plan__order", "code")[:SEARCH_LIMIT],
             goals=Goal.objects.filter(Q(title__icontains=query) | Q(description__icontains=query))
+            .filter(plan__area=area)
             .select_related("plan")
             .order_by("plan__order", "order")[:SEARCH_LIMIT],
             policy_areas=PolicyArea.objects.filter(name__icontains=query).in_document_order()[:SEARCH_LIMIT],
             municipalities=Municipality.objects.filter(
-                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query)
+                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query), area=area
             ).order_by("lg_code")[:SEARCH_LIMIT],
         )
         context["result_count"] = sum(

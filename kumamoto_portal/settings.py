@@ -96,10 +96,14 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "vision.context_processors.current_area",
             ],
         },
     },
 ]
+
+# The area that /ja/ and /en/ show, and where today's area-less URLs redirect (issue 12).
+DEFAULT_AREA = env.str("DEFAULT_AREA", default="kumamoto")
 
 WSGI_APPLICATION = "kumamoto_portal.wsgi.application"
 

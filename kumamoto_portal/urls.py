@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("", include("agreements.urls")),
     path("", include("kpi.urls")),
     path("", include("committee.urls")),
+    # Today's area-less URLs, kept as permanent redirects to their place under /areas/<area>/ (issue 12).
+    path("", include("vision.legacy_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     prefix_default_language=True,
 )

@@ -68,7 +68,7 @@ class MetroArea(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("vision:area_detail", kwargs={"slug": self.slug})
+        return reverse("kpi:area_home", kwargs={"area_slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -162,7 +162,11 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("agreements:municipality_detail", kwargs={"lg_code": self.lg_code})
+        from .selectors import area_slug
+
+        return reverse(
+            "agreements:municipality_detail", kwargs={"area_slug": area_slug(self.area_id), "lg_code": self.lg_code}
+        )
 
     def natural_key(self):
         return (self.lg_code,)
@@ -282,7 +286,9 @@ class Plan(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("kpi:plan_detail", kwargs={"slug": self.slug})
+        from .selectors import area_slug
+
+        return reverse("kpi:plan_detail", kwargs={"area_slug": area_slug(self.area_id), "slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -358,7 +364,12 @@ class Goal(models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self):
-        return reverse("kpi:goal_detail", kwargs={"plan_slug": self.plan.slug, "code": self.code})
+        from .selectors import area_slug
+
+        return reverse(
+            "kpi:goal_detail",
+            kwargs={"area_slug": area_slug(self.plan.area_id), "plan_slug": self.plan.slug, "code": self.code},
+        )
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)

@@ -6,5 +6,5 @@ app_name = "vision"
 
 urlpatterns = [
     path("areas/", views.AreaListView.as_view(), name="area_list"),
-    path("areas/<slug:slug>/", views.AreaDetailView.as_view(), name="area_detail"),
+    path("areas/<slug:area_slug>/members/", views.AreaDetailView.as_view(), name="area_detail"),
 ]

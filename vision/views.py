@@ -16,6 +16,7 @@ from .selectors import member_summary
 class AreaDetailView(DetailView):
     template_name = "vision/area_detail.html"
     context_object_name = "area"
+    slug_url_kwarg = "area_slug"
 
     def get_queryset(self):
         return MetroArea.objects.with_members()

@@ -83,7 +83,10 @@ def test_member_reviews_comments_and_downloads(open_page, live_server, live_refe
 
 
 def test_public_committee_pages(open_page, live_reference_data):
-    for name, path in (("committee", "/ja/committee/"), ("review", "/ja/committee/reviews/2019/")):
+    for name, path in (
+        ("committee", "/ja/areas/kumamoto/committee/"),
+        ("review", "/ja/areas/kumamoto/committee/reviews/2019/"),
+    ):
         for width in (375, 1280):
             page = open_page(path, width=width)
             if width == 375:

@@ -10,14 +10,14 @@ from tests.browser.conftest import assert_no_axe_violations, assert_no_horizonta
 
 PAGES = {
     "home": "/ja/",
-    "plan": "/ja/plans/kumamoto-strategy-1/",
-    "plan-filtered": "/ja/plans/kumamoto-strategy-1/?status=behind",
-    "goal": "/ja/plans/kumamoto-strategy-1/goals/G2/",
-    "indicator": "/ja/indicators/S1-G2-N1/",
-    "embed": "/ja/indicators/S1-G2-N1/embed/",
-    "open-data": "/ja/open-data/",
+    "plan": "/ja/areas/kumamoto/plans/kumamoto-strategy-1/",
+    "plan-filtered": "/ja/areas/kumamoto/plans/kumamoto-strategy-1/?status=behind",
+    "goal": "/ja/areas/kumamoto/plans/kumamoto-strategy-1/goals/G2/",
+    "indicator": "/ja/areas/kumamoto/indicators/S1-G2-N1/",
+    "embed": "/ja/areas/kumamoto/indicators/S1-G2-N1/embed/",
+    "open-data": "/ja/areas/kumamoto/open-data/",
     "progress-method": "/ja/open-data/progress/",
-    "search": "/ja/search/?q=%E8%A6%B3%E5%85%89",  # 観光
+    "search": "/ja/areas/kumamoto/search/?q=%E8%A6%B3%E5%85%89",  # 観光
 }
 
 
@@ -48,17 +48,17 @@ def test_every_progress_page_type_renders_and_passes_axe(open_page, live_referen
 
 @pytest.mark.parametrize("code", ["S1-G1-N1", "S1-G2-P3-K2", "S1-G2-P2-K1", "S2-G1-N1"])
 def test_chart_draws_one_marker_per_value(open_page, live_reference_data, code):
-    page = open_page(f"/ja/indicators/{code}/")
+    page = open_page(f"/ja/areas/kumamoto/indicators/{code}/")
     assert drawn_points(page) == expected_points(code)
     table_rows = page.locator(".series-table tbody tr").count()
     assert table_rows == Observation.objects.filter(indicator__code=code).values("fiscal_year").distinct().count()
 
 
 def test_language_switch_on_an_indicator(open_page, live_reference_data):
-    page = open_page("/ja/indicators/S1-G1-N1/", width=375)
+    page = open_page("/ja/areas/kumamoto/indicators/S1-G1-N1/", width=375)
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/en/indicators/S1-G1-N1/")
+    assert page.url.endswith("/en/areas/kumamoto/indicators/S1-G1-N1/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert drawn_points(page) == expected_points("S1-G1-N1")
     assert "FY2018" in page.locator(".summary").inner_text()
@@ -66,7 +66,7 @@ def test_language_switch_on_an_indicator(open_page, live_reference_data):
 
 
 def test_open_data_csv_download_matches_the_database(open_page, live_reference_data):
-    page = open_page("/ja/open-data/")
+    page = open_page("/ja/areas/kumamoto/open-data/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV（UTF-8、BOM付き。Excelでそのまま開けます）").click()
     data = download_info.value.path().read_bytes()
@@ -84,7 +84,7 @@ def test_open_data_csv_download_matches_the_database(open_page, live_reference_d
 
 
 def test_status_filter_keeps_only_behind_kpis(open_page, live_reference_data):
-    page = open_page("/ja/plans/kumamoto-strategy-1/", width=375)
+    page = open_page("/ja/areas/kumamoto/plans/kumamoto-strategy-1/", width=375)
     page.locator("select[name=status]").select_option("behind")
     page.get_by_role("button", name="絞り込む").click()
     page.wait_for_load_state()
@@ -94,7 +94,7 @@ def test_status_filter_keeps_only_behind_kpis(open_page, live_reference_data):
 
 
 def test_keyboard_reaches_the_content_and_the_chart_download(open_page, live_reference_data):
-    page = open_page("/ja/indicators/S1-G2-N1/", width=1280)
+    page = open_page("/ja/areas/kumamoto/indicators/S1-G2-N1/", width=1280)
     drawn_points(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
@@ -114,7 +114,12 @@ def test_keyboard_reaches_the_content_and_the_chart_download(open_page, live_ref
 
 
 def test_english_pages_pass_axe(open_page, live_reference_data):
-    for path in ("/en/", "/en/indicators/S1-G1-N1/", "/en/plans/kumamoto-strategy-1/", "/en/open-data/"):
+    for path in (
+        "/en/",
+        "/en/areas/kumamoto/indicators/S1-G1-N1/",
+        "/en/areas/kumamoto/plans/kumamoto-strategy-1/",
+        "/en/areas/kumamoto/open-data/",
+    ):
         page = open_page(path, width=375)
         assert page.locator("html").get_attribute("lang") == "en"
         if "/indicators/" in path:

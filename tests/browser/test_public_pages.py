@@ -11,11 +11,11 @@ from tests.browser.conftest import assert_no_axe_violations, assert_no_horizonta
 PAGES = {
     "area": "/ja/areas/kumamoto/",
     "area-list": "/ja/areas/",
-    "municipality": "/ja/municipalities/432041/",
-    "agreement": "/ja/agreements/{arao}/",
-    "compare": "/ja/agreements/{amendment}/compare/?from=1&to=2",
-    "matrix": "/ja/matrix/",
-    "policy-area": "/ja/policy-areas/3-1-10/",
+    "municipality": "/ja/areas/kumamoto/municipalities/432041/",
+    "agreement": "/ja/areas/kumamoto/agreements/{arao}/",
+    "compare": "/ja/areas/kumamoto/agreements/{amendment}/compare/?from=1&to=2",
+    "matrix": "/ja/areas/kumamoto/matrix/",
+    "policy-area": "/ja/areas/kumamoto/policy-areas/3-1-10/",
 }
 
 
@@ -67,12 +67,12 @@ def test_language_switch_keeps_the_page(open_page, page_paths):
     page = open_page(page_paths["municipality"])
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/en/municipalities/432041/")
+    assert page.url.endswith("/en/areas/kumamoto/municipalities/432041/")
     assert page.locator("html").get_attribute("lang") == "en"
     save_screenshot(page, "partnership-municipality-en-375")
     page.get_by_role("link", name="日本語").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/ja/municipalities/432041/")
+    assert page.url.endswith("/ja/areas/kumamoto/municipalities/432041/")
 
 
 def test_compare_page_marks_the_inserted_text(open_page, page_paths):

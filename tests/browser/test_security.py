@@ -31,7 +31,7 @@ def test_staff_text_in_a_chart_is_never_a_link(open_page, live_reference_data):
     actual = indicator.observations.filter(kind=Observation.Kind.ACTUAL, value__isnull=False).order_by("fiscal_year")
     actual.filter(pk=actual[0].pk).update(value=None, missing_reason=REASON, is_published=True)
 
-    for path in ("/ja/indicators/S1-G2-N1/", "/ja/indicators/S1-G2-N1/embed/"):
+    for path in ("/ja/areas/kumamoto/indicators/S1-G2-N1/", "/ja/areas/kumamoto/indicators/S1-G2-N1/embed/"):
         page = open_page(path)
         page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
 

@@ -103,7 +103,7 @@ def test_members_comment_on_kpis_of_an_open_review(member_client, member, open_r
     assert empty.status_code == 200 and Comment.objects.count() == 1
     # never on the public pages
     client.logout()
-    assert "業種別に見たい" not in client.get("/ja/indicators/S1-G1-P1-K1/").content.decode()
+    assert "業種別に見たい" not in client.get("/ja/areas/kumamoto/indicators/S1-G1-P1-K1/").content.decode()
 
 
 def test_comment_on_a_closed_review_is_refused_even_when_crafted(member_client):
@@ -176,8 +176,8 @@ def test_two_editions_side_by_side(member_client, open_review):
 
 
 def test_public_committee_pages(client, open_review):
-    body = client.get("/ja/committee/").content.decode()
+    body = client.get("/ja/areas/kumamoto/committee/").content.decode()
     assert "澤田　道夫" in body and "田邉　元" in body
     assert "荒川　浩二 委員の後任" in body
-    assert client.get("/ja/committee/reviews/2019/").status_code == 200
-    assert client.get("/ja/committee/reviews/2020/").status_code == 404  # open: not public yet
+    assert client.get("/ja/areas/kumamoto/committee/reviews/2019/").status_code == 200
+    assert client.get("/ja/areas/kumamoto/committee/reviews/2020/").status_code == 404  # open: not public yet

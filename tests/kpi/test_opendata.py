@@ -63,7 +63,7 @@ def test_the_shift_jis_download_survives_a_published_note_outside_cp932(client):
 
 @pytest.mark.django_db
 def test_the_column_dictionary_says_what_happens_to_characters_outside_shift_jis(client):
-    page = client.get("/ja/open-data/").content.decode()
+    page = client.get("/ja/areas/kumamoto/open-data/").content.decode()
     assert "〓" in page and "Shift_JIS" in page
-    english = client.get("/en/open-data/").content.decode()
+    english = client.get("/en/areas/kumamoto/open-data/").content.decode()
     assert "geta" in english

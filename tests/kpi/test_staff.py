@@ -174,14 +174,14 @@ def test_drafts_are_never_public_until_published(client, admin_user):
     draft.refresh_from_db()
     assert not draft.is_published and draft.pending_correction
     # the correction waits: the published figure stays public, unchanged
-    page = client.get("/ja/indicators/S1-G2-N1/").content.decode()
+    page = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/").content.decode()
     assert "6,770" not in page and f"{published:,.0f}" in page
     csv = client.get("/ja/open-data/observations.csv").content.decode("utf-8-sig")
     assert ",6770" not in csv
     services.publish([draft], admin_user)
     draft.refresh_from_db()
     assert (draft.is_published, draft.published_by) == (True, admin_user)
-    assert "6,770" in client.get("/ja/indicators/S1-G2-N1/").content.decode()
+    assert "6,770" in client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/").content.decode()
 
 
 def test_editor_cannot_publish_and_administrator_can(editor_client, admin_client):

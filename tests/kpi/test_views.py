@@ -14,16 +14,16 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = [
     "/ja/",
-    "/ja/plans/kumamoto-strategy-1/",
-    "/ja/plans/kumamoto-strategy-1/?status=behind",
-    "/ja/plans/kumamoto-strategy-2/",
-    "/ja/plans/kumamoto-vision/",
-    "/ja/plans/kumamoto-strategy-1/goals/G2/",
-    "/ja/indicators/S1-G2-N1/",
-    "/ja/indicators/S1-G2-N1/embed/",
-    "/ja/open-data/",
+    "/ja/areas/kumamoto/plans/kumamoto-strategy-1/",
+    "/ja/areas/kumamoto/plans/kumamoto-strategy-1/?status=behind",
+    "/ja/areas/kumamoto/plans/kumamoto-strategy-2/",
+    "/ja/areas/kumamoto/plans/kumamoto-vision/",
+    "/ja/areas/kumamoto/plans/kumamoto-strategy-1/goals/G2/",
+    "/ja/areas/kumamoto/indicators/S1-G2-N1/",
+    "/ja/areas/kumamoto/indicators/S1-G2-N1/embed/",
+    "/ja/areas/kumamoto/open-data/",
     "/ja/open-data/progress/",
-    "/ja/search/?q=観光",
+    "/ja/areas/kumamoto/search/?q=観光",
 ]
 
 
@@ -38,7 +38,7 @@ def test_public_pages_are_cacheable_and_set_no_cookie(client, reference_data):
 
 
 def test_english_pages_are_english(client, reference_data):
-    body = client.get("/en/indicators/S1-G2-N1/").content.decode()
+    body = client.get("/en/areas/kumamoto/indicators/S1-G2-N1/").content.decode()
     assert 'lang="en"' in body
     assert "Download CSV" in body or "CSV" in body
     assert client.get("/en/")["Content-Language"] == "en"
@@ -49,7 +49,7 @@ def test_admin_is_never_marked_public(admin_client):
 
 
 def test_indicator_page_says_where_the_kpi_stands(client, reference_data):
-    response = client.get("/ja/indicators/S1-G2-N1/")
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/")
     body = response.content.decode()
     assert "平成30（2018）年度の出生数は6,766人（概算値）で、目標の7,000人以上に届いていません。" in body
     assert 'id="indicator-figure"' in body
@@ -60,20 +60,20 @@ def test_indicator_page_says_where_the_kpi_stands(client, reference_data):
 
 
 def test_indicator_page_shows_missing_year_with_its_reason(client, reference_data):
-    body = client.get("/ja/indicators/S1-G2-P3-K2/").content.decode()
+    body = client.get("/ja/areas/kumamoto/indicators/S1-G2-P3-K2/").content.decode()
     assert "地震によりアンケート未実施" in body
 
 
 def test_restated_indicator_lists_every_goal(client, reference_data):
-    body = client.get("/ja/indicators/S2-G2-N1/").content.decode()
+    body = client.get("/ja/areas/kumamoto/indicators/S2-G2-N1/").content.decode()
     assert "（再掲）" in body
 
 
 def test_plan_filter_by_status_and_goal(client, reference_data):
-    response = client.get("/ja/plans/kumamoto-strategy-1/", {"status": "behind"})
+    response = client.get("/ja/areas/kumamoto/plans/kumamoto-strategy-1/", {"status": "behind"})
     rows = [row for node in response.context["tree"] for row in node.all_kpis()]
     assert rows and all(row.judgement.status == "behind" for row in rows)
-    response = client.get("/ja/plans/kumamoto-strategy-1/", {"goal": "G2"})
+    response = client.get("/ja/areas/kumamoto/plans/kumamoto-strategy-1/", {"goal": "G2"})
     assert [node.goal.code for node in response.context["tree"]] == ["G2"]
 
 
@@ -87,25 +87,25 @@ def test_home_counts_each_plans_statuses(client, reference_data):
 
 
 def test_search_finds_japanese_terms(client, reference_data):
-    response = client.get("/ja/search/", {"q": "待機児童"})
+    response = client.get("/ja/areas/kumamoto/search/", {"q": "待機児童"})
     assert {i.code for i in response.context["indicators"]} == {"S1-G2-P2-K1", "S2-G2-P2-K1"}
-    response = client.get("/ja/search/", {"q": "観光"})
+    response = client.get("/ja/areas/kumamoto/search/", {"q": "観光"})
     assert [a.code for a in response.context["policy_areas"]] == ["3-1-10"]
     assert response.context["indicators"]
-    response = client.get("/ja/search/", {"q": "荒尾"})
+    response = client.get("/ja/areas/kumamoto/search/", {"q": "荒尾"})
     assert [m.name for m in response.context["municipalities"]] == ["荒尾市"]
 
 
 def test_indicator_download_matches_the_database(client, reference_data):
-    response = client.get("/ja/indicators/S1-G1-N1/data.csv")
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G1-N1/data.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == Observation.objects.filter(indicator__code="S1-G1-N1").count()
-    assert client.get("/ja/indicators/NOPE/data.csv").status_code == 404
+    assert client.get("/ja/areas/kumamoto/indicators/NOPE/data.csv").status_code == 404
 
 
 def test_embed_can_be_framed_and_page_cannot(client, reference_data):
-    assert "X-Frame-Options" not in client.get("/ja/indicators/S1-G2-N1/embed/")
-    assert client.get("/ja/indicators/S1-G2-N1/")["X-Frame-Options"] == "DENY"
+    assert "X-Frame-Options" not in client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/embed/")
+    assert client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/")["X-Frame-Options"] == "DENY"
 
 
 def _queries(client, url):
@@ -114,7 +114,15 @@ def _queries(client, url):
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("path", ["/ja/", "/ja/plans/{slug}/", "/ja/plans/{slug}/goals/G-TOP/", "/ja/open-data/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ja/",
+        "/ja/areas/kumamoto/plans/{slug}/",
+        "/ja/areas/kumamoto/plans/{slug}/goals/G-TOP/",
+        "/ja/areas/kumamoto/open-data/",
+    ],
+)
 def test_query_count_does_not_grow_with_the_number_of_indicators(client, path):
     # in the area the home page shows, so the home page counts these indicators too
     plan = PlanFactory(area=MetroArea.objects.get(slug="kumamoto"), slug="bulk")

@@ -108,11 +108,11 @@ def test_correcting_a_published_value_keeps_the_published_figure_public_until_pu
     target = Observation.objects.get(indicator__code=CODE, fiscal_year=2023, kind="target")
     assert target.is_published and target.value == Decimal("2692")
     services.record_observation(target.indicator, 2023, "target", value=Decimal("2700"))
-    page = client.get(f"/ja/indicators/{CODE}/").content.decode()
+    page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     assert "2,692" in page and "2,700" not in page
     target.refresh_from_db()
     services.publish([target], admin_user)
-    page = client.get(f"/ja/indicators/{CODE}/").content.decode()
+    page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     assert "2,700" in page
 
 
@@ -129,13 +129,13 @@ def test_the_indicator_inline_does_not_publish_an_edited_value(admin_client, cli
     assert response.status_code == 302, response.content.decode()[:3000]
     target.refresh_from_db()
     assert target.value == Decimal("2800") and not target.is_published and target.pending_correction
-    assert "2,692" in client.get(f"/ja/indicators/{CODE}/").content.decode()
+    assert "2,692" in client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
 
 
 def test_deleting_a_published_value_waits_for_publication(client, admin_user):
     target = Observation.objects.get(indicator__code=CODE, fiscal_year=2023, kind="target")
     assert services.delete_observation(target) == "pending"
-    assert "2,692" in client.get(f"/ja/indicators/{CODE}/").content.decode()
+    assert "2,692" in client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     services.publish([Observation.objects.get(pk=target.pk)], admin_user)
     assert not Observation.objects.filter(pk=target.pk).exists()
     assert target.history.latest().history_type == "-"
@@ -156,7 +156,7 @@ def test_an_import_correcting_a_published_value_leaves_it_public(client, admin_u
     csv = f"indicator_id,fiscal_year,kind,value\n{CODE},2023,target,2700\n".encode()
     outcome = services.import_observations(csv, "values.csv", user=admin_user, dry_run=False)
     assert outcome.ok, outcome.errors
-    page = client.get(f"/ja/indicators/{CODE}/").content.decode()
+    page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     assert "2,692" in page and "2,700" not in page
 
 

@@ -14,7 +14,14 @@ from django.template.utils import get_app_template_dirs
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/ja/", "/en/", "/ja/indicators/S1-G2-N1/", "/ja/committee/", "/ja/accounts/login/", "/admin/login/"]
+PAGES = [
+    "/ja/",
+    "/en/",
+    "/ja/areas/kumamoto/indicators/S1-G2-N1/",
+    "/ja/areas/kumamoto/committee/",
+    "/ja/accounts/login/",
+    "/admin/login/",
+]
 
 
 def _policy(response):
@@ -51,7 +58,7 @@ def test_the_workspace_and_admin_carry_the_policy(client, django_user_model, ref
 
 
 def test_the_embed_page_may_be_framed_anywhere(client, reference_data):
-    response = client.get("/ja/indicators/S1-G2-N1/embed/")
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/embed/")
 
     assert _policy(response)["frame-ancestors"] == ["*"]
     assert _policy(response)["script-src"] == ["'self'"]
@@ -59,7 +66,7 @@ def test_the_embed_page_may_be_framed_anywhere(client, reference_data):
 
 
 def test_other_pages_may_not_be_framed_by_other_sites(client, reference_data):
-    response = client.get("/ja/indicators/S1-G2-N1/")
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/")
 
     assert response["X-Frame-Options"] == "DENY"
 

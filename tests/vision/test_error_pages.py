@@ -19,7 +19,7 @@ def _page(response):
 
 @pytest.mark.django_db
 def test_404_is_japanese_in_the_portal_layout(client):
-    response = client.get("/ja/indicators/no-such-indicator/")
+    response = client.get("/ja/areas/kumamoto/indicators/no-such-indicator/")
 
     assert response.status_code == 404
     assert "ページが見つかりません" in _page(response)
@@ -28,7 +28,7 @@ def test_404_is_japanese_in_the_portal_layout(client):
 
 @pytest.mark.django_db
 def test_400_for_a_control_character_is_japanese(client):
-    response = client.get("/ja/search/?q=%00")
+    response = client.get("/ja/areas/kumamoto/search/?q=%00")
 
     assert response.status_code == 400
     assert "リクエストを受け付けられません" in _page(response)
@@ -96,7 +96,7 @@ def test_the_500_page_renders_without_the_database(client):
 def test_an_unreachable_database_gives_503_on_every_page(client):
     refused = OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection", side_effect=refused):
-        for url in ("/ja/", "/ja/indicators/KPI-1/", "/admin/"):
+        for url in ("/ja/", "/ja/areas/kumamoto/indicators/KPI-1/", "/admin/"):
             response = client.get(url)
 
             assert response.status_code == 503, url

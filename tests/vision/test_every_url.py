@@ -80,7 +80,7 @@ def probes(template):
 def test_the_walk_reaches_admin_public_and_regex_routes():
     urls = every_url("P")
     assert len(urls) > 150
-    assert "/ja/indicators/P/" in urls
+    assert "/ja/areas/P/indicators/P/" in urls
     assert "/admin/kpi/indicator/P/change/" in urls
     assert "/admin/kpi/indicator/P/history/P/" in urls  # simple_history's re_path
     assert "/admin/P/" in urls  # the app index's regex group

@@ -97,7 +97,7 @@ def test_a_not_found_is_logged_with_its_request_id(capsys):
     # Django writes "Not Found: …" after every middleware has returned, so the id cannot come from the context.
     capsys.readouterr()
 
-    response = Client().get("/ja/indicators/no-such-indicator/")
+    response = Client().get("/ja/areas/kumamoto/indicators/no-such-indicator/")
 
     warnings = [entry for entry in _json_lines(capsys.readouterr().err) if entry["logger"] == "django.request"]
     assert [(entry["level"], entry["status_code"]) for entry in warnings] == [("WARNING", 404)]

@@ -14,13 +14,13 @@ def client():
 @pytest.mark.parametrize(
     "url",
     [
-        "/ja/indicators/%00/",
-        "/ja/municipalities/%00/",
-        "/ja/policy-areas/%00/",
-        "/ja/search/?q=%00",
-        "/ja/search/?q%00=a",
-        "/ja/indicators/%1B/",
-        "/ja/search/?q=%7F",
+        "/ja/areas/kumamoto/indicators/%00/",
+        "/ja/areas/kumamoto/municipalities/%00/",
+        "/ja/areas/kumamoto/policy-areas/%00/",
+        "/ja/areas/kumamoto/search/?q=%00",
+        "/ja/areas/kumamoto/search/?q%00=a",
+        "/ja/areas/kumamoto/indicators/%1B/",
+        "/ja/areas/kumamoto/search/?q=%7F",
     ],
 )
 def test_control_characters_in_the_url_are_400(client, url):
@@ -53,7 +53,7 @@ def test_a_nul_in_the_session_cookie_is_400(client):
 
 def test_line_breaks_and_tabs_in_a_query_are_allowed(client):
     # A textarea's line breaks are ordinary text; only the other C0 characters are refused.
-    response = client.get("/ja/search/", {"q": "熊本\r\n\t市"})
+    response = client.get("/ja/areas/kumamoto/search/", {"q": "熊本\r\n\t市"})
 
     assert response.status_code == 200
 
