@@ -43,3 +43,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(db):
     """Marks a test that reads the reference data (loaded once per session by django_db_setup)."""
+
+
+@pytest.fixture
+def live_reference_data(transactional_db):
+    """The reference data for a transactional test (live server, several connections): the tables are
+    flushed after each such test, so each loads it again."""
+    call_command("load_reference_data", verbosity=0)

@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOT_DIR = Path(
@@ -60,11 +59,6 @@ def live_server(request):
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def live_reference_data(transactional_db):
-    call_command("load_reference_data", verbosity=0)
 
 
 # Installed in every page before its first script runs, so a violation during loading is seen too.

@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 HEADER = "indicator_id,fiscal_year,kind,value,comparator,measured_year,provisional,missing_reason,printed,note"
 
 
-def test_two_imports_inserting_the_same_rows_at_once_end_with_one_message_and_nothing_from_the_loser(monkeypatch):
+def test_two_imports_inserting_the_same_rows_at_once_end_with_one_message_and_nothing_from_the_loser(
+    monkeypatch, live_reference_data
+):
     plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–FY2023
     Indicator.objects.bulk_create(
         Indicator(code=f"RACE-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(125)
