@@ -84,7 +84,9 @@ class CopyAgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         taken = Agreement.objects.filter(central_city=source.central_city).values("partner")
         self.fields["partner"].queryset = (
-            Municipality.objects.filter(area=source.area, is_central_city=False)
+            Municipality.objects.filter(
+                pk__in=source.area.memberships.current().filter(is_central_city=False).values("municipality")
+            )
             .exclude(pk__in=taken)
-            .order_by("joined_on", "lg_code")
+            .order_by("lg_code")
         )

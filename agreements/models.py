@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from vision.models import Goal, MetroArea, Municipality
+from vision.models import AreaMembership, Goal, MetroArea, Municipality
 
 
 class PillarManager(models.Manager):
@@ -304,6 +304,15 @@ class Agreement(models.Model):
 
         return reverse("agreements:agreement_detail", kwargs={"area_slug": area_slug(self.area_id), "pk": self.pk})
 
+    @property
+    def partner_url(self):
+        """The partner's page in this agreement's area."""
+        return self.partner.url_in_area(self.area_id)
+
+    @property
+    def central_city_url(self):
+        return self.central_city.url_in_area(self.area_id)
+
     def natural_key(self):
         return (self.central_city.lg_code, self.partner.lg_code, self.version)
 
@@ -313,20 +322,26 @@ class Agreement(models.Model):
         errors = {}
         central = self.central_city if self.central_city_id else None
         partner = self.partner if self.partner_id else None
-        if central is not None:
-            if not central.is_central_city:
+        memberships = {
+            membership.municipality_id: membership
+            for membership in AreaMembership.objects.filter(
+                area_id=self.area_id, municipality_id__in=[m.pk for m in (central, partner) if m is not None]
+            )
+        }
+        if central is not None and self.area_id:
+            if central.pk not in memberships:
+                errors["central_city"] = _("甲には %(area)s の連携中枢都市を指定してください。") % {"area": self.area}
+            elif not memberships[central.pk].is_central_city:
                 errors["central_city"] = _(
                     "甲には連携中枢都市を指定してください（%(name)s は連携中枢都市ではありません）。"
                 ) % {"name": central.name}
-            elif self.area_id and central.area_id != self.area_id:
-                errors["central_city"] = _("甲には %(area)s の連携中枢都市を指定してください。") % {"area": self.area}
         if partner is not None:
-            if partner.is_central_city:
-                errors["partner"] = _("乙には連携中枢都市ではない市町村を指定してください。")
-            elif central is not None and partner.pk == central.pk:
+            if central is not None and partner.pk == central.pk:
                 errors["partner"] = _("甲と乙に同じ市町村は指定できません。")
-            elif partner.area_id and self.area_id and partner.area_id != self.area_id:
+            elif self.area_id and partner.pk not in memberships:
                 errors["partner"] = _("乙は %(area)s の構成市町村から選んでください。") % {"area": self.area}
+            elif self.area_id and memberships[partner.pk].is_central_city:
+                errors["partner"] = _("乙には連携中枢都市ではない市町村を指定してください。")
         if self.department_id and central is not None and self.department.municipality_id != central.pk:
             errors["department"] = _("所管課には甲（%(name)s）の所管課を選んでください。") % {"name": central.name}
         if self.status not in (self.Status.DRAFT, self.Status.RESOLVED) and self.signed_on is None:

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from vision.models import Municipality
+from vision.models import AreaMembership, Municipality
 
 from .models import Agreement, Pillar, PolicyArea, RoleAssignment
 
@@ -36,7 +36,8 @@ class Matrix:
 def partnership_matrix(area) -> Matrix:
     """Partners × policy areas of one area, each cell the role row of the partner's agreement in force."""
     policy_areas = list(PolicyArea.objects.in_document_order())
-    partners = list(area.members.filter(is_central_city=False).order_by("joined_on", "lg_code"))
+    memberships = area.memberships.current().filter(is_central_city=False).select_related("municipality")
+    partners = [membership.municipality for membership in memberships.in_member_order()]
     roles_by_partner = {}
     agreements = {}
     for role in RoleAssignment.objects.filter(
@@ -67,30 +68,44 @@ def role_tables(agreement):
     return tables
 
 
-def agreements_for_municipality(municipality):
-    """Every version of every agreement the municipality is a party to (as 甲 or 乙), newest version first per pair."""
-    return (
-        Agreement.objects.public()
-        .with_parties()
-        .filter(Q(partner=municipality) | Q(central_city=municipality))
-        .order_by("partner__joined_on", "partner__lg_code", "-version")
+def _partner_joined_on(agreement_path=""):
+    """The date the agreement's partner joined the agreement's area (for ordering partners as the area lists them)."""
+    return Subquery(
+        AreaMembership.objects.filter(
+            area=OuterRef(f"{agreement_path}area"), municipality=OuterRef(f"{agreement_path}partner")
+        ).values("joined_on")[:1]
     )
 
 
-def policy_areas_for_partner(municipality):
-    """The policy areas of the partner's agreement in force, grouped by pillar."""
+def agreements_for_municipality(municipality, area):
+    """Every version of every agreement of `area` the municipality is a party to (as 甲 or 乙), newest version
+    first per pair."""
+    return (
+        Agreement.objects.public()
+        .with_parties()
+        .filter(Q(partner=municipality) | Q(central_city=municipality), area=area)
+        .annotate(partner_joined_on=_partner_joined_on())
+        .order_by("partner_joined_on", "partner__lg_code", "-version")
+    )
+
+
+def policy_areas_for_partner(municipality, area):
+    """The policy areas of the partner's agreement in force in `area`, grouped by pillar."""
     roles = (
-        RoleAssignment.objects.filter(agreement__partner=municipality, agreement__status=Agreement.Status.IN_FORCE)
+        RoleAssignment.objects.filter(
+            agreement__partner=municipality, agreement__area=area, agreement__status=Agreement.Status.IN_FORCE
+        )
         .select_related("policy_area__pillar", "policy_area__group", "agreement")
         .order_by("order")
     )
     return [(pillar, list(rows)) for pillar, rows in groupby(roles, key=lambda role: role.policy_area.pillar)]
 
 
-def partners_for_policy_area(policy_area):
-    """The role rows of every agreement in force that names this policy area, partner by partner."""
+def partners_for_policy_area(policy_area, area):
+    """The role rows of every agreement of `area` in force that names this policy area, partner by partner."""
     return (
-        policy_area.roles.filter(agreement__status=Agreement.Status.IN_FORCE)
+        policy_area.roles.filter(agreement__area=area, agreement__status=Agreement.Status.IN_FORCE)
         .select_related("agreement__partner", "agreement__central_city")
-        .order_by("agreement__partner__joined_on", "agreement__partner__lg_code")
+        .annotate(partner_joined_on=_partner_joined_on("agreement__"))
+        .order_by("partner_joined_on", "agreement__partner__lg_code")
     )

@@ -81,7 +81,7 @@ class PolicyAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roles"] = selectors.partners_for_policy_area(self.object)
+        context["roles"] = selectors.partners_for_policy_area(self.object, url_area(self.request))
         return context
 
 
@@ -94,10 +94,14 @@ class MunicipalityDetailView(DetailView):
     slug_url_kwarg = "lg_code"
 
     def get_queryset(self):
-        return Municipality.objects.select_related("area").filter(area=url_area(self.request))
+        return Municipality.objects.filter(memberships__area=url_area(self.request))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["agreements"] = selectors.agreements_for_municipality(self.object)
-        context["policy_areas_by_pillar"] = selectors.policy_areas_for_partner(self.object)
+        area = url_area(self.request)
+        context["area"] = area
+        context["membership"] = self.object.memberships.get(area=area)
+        context["other_memberships"] = self.object.memberships.exclude(area=area).select_related("area")
+        context["agreements"] = selectors.agreements_for_municipality(self.object, area)
+        context["policy_areas_by_pillar"] = selectors.policy_areas_for_partner(self.object, area)
         return context

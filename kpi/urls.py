@@ -8,7 +8,7 @@ AREA = "areas/<slug:area_slug>/"
 
 urlpatterns = [
     # /ja/ itself: the default area's home (settings.DEFAULT_AREA), or a chooser when several areas have members.
-    path("", views.RootView.as_view(), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path(AREA, views.HomeView.as_view(), name="area_home"),
     path(AREA + "plans/<slug:slug>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path(AREA + "plans/<slug:plan_slug>/goals/<str:code>/", views.GoalDetailView.as_view(), name="goal_detail"),

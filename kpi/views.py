@@ -54,20 +54,12 @@ def indicator_download(request, code, format, area_slug):
     return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
 
 
-class RootView(TemplateView):
-    """/ja/: the default area's home; when several areas have members, a list of them to choose from."""
-
-    template_name = "kpi/area_chooser.html"
-
-    def get(self, request, *args, **kwargs):
-        areas = list(MetroArea.objects.filter(members__isnull=False).distinct().order_by("pk"))
-        if len(areas) > 1:
-            return self.render_to_response(self.get_context_data(areas=areas))
-        return HomeView.as_view()(request, *args, **kwargs)
-
-
 class HomeView(TemplateView):
-    """The area at a glance: its future image, members, pillars, plans and how their KPIs stand."""
+    """The area at a glance: its future image, members, pillars, plans and how their KPIs stand.
+
+    `/ja/` is the default area's home (settings.DEFAULT_AREA). When several areas have members, every home
+    lists them to choose from.
+    """
 
     template_name = "kpi/home.html"
 
@@ -85,8 +77,12 @@ class HomeView(TemplateView):
             pillars=Pillar.objects.all(),
             plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
             statuses=progress.STATUS_WORDS,
-            last_updated=Observation.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+            last_updated=Observation.objects.published()
+            .filter(indicator__plan__area=area)
+            .aggregate(latest=Max("updated_at"))["latest"],
         )
+        areas = list(MetroArea.objects.with_current_members().order_by("vision_date", "name"))
+        context["areas"] = areas if len(areas) > 1 else []
         return context
 
 
@@ -264,7 +260,8 @@ class SearchView(TemplateView):
             .order_by("plan__order", "order")[:SEARCH_LIMIT],
             policy_areas=PolicyArea.objects.filter(name__icontains=query).in_document_order()[:SEARCH_LIMIT],
             municipalities=Municipality.objects.filter(
-                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query), area=area
+                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query),
+                pk__in=area.memberships.values("municipality"),
             ).order_by("lg_code")[:SEARCH_LIMIT],
         )
         context["result_count"] = sum(

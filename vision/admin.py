@@ -1,20 +1,22 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Goal, MetroArea, Municipality, Plan
+from .models import AreaMembership, Department, Goal, MetroArea, Municipality, Plan
 from .scoped import ScopedAdminMixin, ScopedInlineMixin
 
 
-class MunicipalityInline(ScopedInlineMixin, admin.TabularInline):
-    model = Municipality
-    fields = ("lg_code", "name", "kind", "is_central_city", "joined_on")
-    readonly_fields = fields
+class AreaMembershipInline(ScopedInlineMixin, admin.TabularInline):
+    model = AreaMembership
+    fields = ("municipality", "is_central_city", "joined_on", "left_on", "source")
+    autocomplete_fields = ("municipality",)
     extra = 0
-    can_delete = False
-    show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+class MunicipalityMembershipInline(AreaMembershipInline):
+    fields = ("area", "is_central_city", "joined_on", "left_on", "source")
+    autocomplete_fields = ()
+    verbose_name = _("所属する圏域")
+    verbose_name_plural = _("所属する圏域")
 
 
 @admin.register(MetroArea)
@@ -23,21 +25,27 @@ class MetroAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("vision_date",)
     search_fields = ("name", "central_city_name")
     prepopulated_fields = {}
-    inlines = [MunicipalityInline]
+    inlines = [AreaMembershipInline]
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "kana", "kind", "lg_code", "area", "is_central_city", "joined_on", "population")
-    list_filter = ("kind", "is_central_city", "area")
-    list_select_related = ("area",)
+    list_display = ("name", "kana", "kind", "lg_code", "area_names", "population")
+    list_filter = ("kind", "memberships__is_central_city", "areas")
     search_fields = ("name", "kana", "name_en", "lg_code")
-    ordering = ("-is_central_city", "joined_on", "lg_code")
+    ordering = ("lg_code",)
     fieldsets = (
         (None, {"fields": ("lg_code", "name", "kana", "name_en", "kind")}),
-        (_("圏域"), {"fields": ("area", "is_central_city", "joined_on")}),
         (_("人口"), {"fields": ("population", "population_census_year", "population_source")}),
     )
+    inlines = [MunicipalityMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("areas")
+
+    @admin.display(description=_("連携中枢都市圏"))
+    def area_names(self, obj):
+        return "、".join(area.name for area in obj.areas.all()) or "―"
 
 
 @admin.register(Plan)

@@ -1,12 +1,12 @@
 """Today's area-less URLs (before issue 12) as permanent redirects to their place under /<lang>/areas/<area>/.
 
 Links and embeds already shared keep working: each object's area comes from the data (Plan.area,
-Indicator.plan.area, Municipality.area, Agreement.area, Committee.plan.area); pages without an object go to the
-default area (settings.DEFAULT_AREA). The query string is kept.
+Indicator.plan.area, a municipality's membership, Agreement.area, Committee.plan.area); pages without an object
+go to the default area (settings.DEFAULT_AREA). The query string is kept.
 """
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -14,7 +14,7 @@ from agreements.models import Agreement
 from committee.models import Committee, Meeting
 from kpi.models import Indicator
 
-from .models import Municipality, Plan
+from .models import AreaMembership, Plan
 
 
 def _moved(request, name, area_slug, **kwargs):
@@ -48,8 +48,13 @@ def indicator(name):
 
 
 def municipality(request, lg_code):
-    found = get_object_or_404(Municipality.objects.select_related("area").exclude(area=None), lg_code=lg_code)
-    return _moved(request, "agreements:municipality_detail", found.area.slug, lg_code=lg_code)
+    """Today's URLs served one area: the municipality's page in the default area if it is a member, else in its
+    first area (central city first)."""
+    memberships = AreaMembership.objects.filter(municipality__lg_code=lg_code).select_related("area")
+    membership = memberships.filter(area__slug=settings.DEFAULT_AREA).first() or memberships.in_member_order().first()
+    if membership is None:
+        raise Http404
+    return _moved(request, "agreements:municipality_detail", membership.area.slug, lg_code=lg_code)
 
 
 def agreement(name):

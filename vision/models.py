@@ -4,20 +4,27 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .validators import validate_lg_code
 
 
 class MetroAreaQuerySet(models.QuerySet):
     def with_members(self):
-        """Areas with their member municipalities prefetched, central city first."""
+        """Areas with their current memberships (`area.current_memberships`) prefetched, central city first."""
         return self.prefetch_related(
             models.Prefetch(
-                "members",
-                queryset=Municipality.objects.order_by("-is_central_city", "joined_on", "lg_code"),
+                "memberships",
+                queryset=AreaMembership.objects.current().select_related("municipality").in_member_order(),
+                to_attr="current_memberships",
             )
         )
+
+    def with_current_members(self):
+        """Areas that have at least one current member."""
+        return self.filter(pk__in=AreaMembership.objects.current().values("area_id"))
 
 
 class MetroAreaManager(models.Manager.from_queryset(MetroAreaQuerySet)):
@@ -109,20 +116,12 @@ class Municipality(models.Model):
     kana = models.CharField(_("よみがな（カタカナ）"), max_length=100)
     name_en = models.CharField(_("英語名"), max_length=100, blank=True)
     kind = models.CharField(_("種別"), max_length=1, choices=Kind.choices)
-    area = models.ForeignKey(
+    areas = models.ManyToManyField(
         MetroArea,
         verbose_name=_("連携中枢都市圏"),
-        on_delete=models.PROTECT,
+        through="AreaMembership",
         related_name="members",
-        null=True,
         blank=True,
-    )
-    is_central_city = models.BooleanField(_("連携中枢都市"), default=False)
-    joined_on = models.DateField(
-        _("圏域参加日"),
-        null=True,
-        blank=True,
-        help_text=_("連携協約の締結日。連携中枢都市は空欄です。"),
     )
     population = models.PositiveIntegerField(_("人口"), null=True, blank=True)
     population_census_year = models.PositiveSmallIntegerField(_("人口の国勢調査年"), null=True, blank=True)
@@ -140,17 +139,6 @@ class Municipality(models.Model):
                 name="%(app_label)s_%(class)s_lg_code_six_digits",
                 violation_error_message=_("地方公共団体コードは半角数字6桁で入力してください。"),
             ),
-            models.UniqueConstraint(
-                fields=("area",),
-                condition=Q(is_central_city=True),
-                name="%(app_label)s_%(class)s_one_central_city_per_area",
-                violation_error_message=_("この圏域には既に連携中枢都市が登録されています。"),
-            ),
-            models.CheckConstraint(
-                condition=Q(is_central_city=False) | Q(area__isnull=False),
-                name="%(app_label)s_%(class)s_central_city_has_area",
-                violation_error_message=_("連携中枢都市には圏域を指定してください。"),
-            ),
             models.CheckConstraint(
                 condition=Q(population__isnull=True) | Q(population_census_year__isnull=False),
                 name="%(app_label)s_%(class)s_population_has_census_year",
@@ -162,10 +150,18 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self):
+        """The page in the first area it belongs to (central city first); pages of an area link with
+        `AreaMembership.get_absolute_url` or `url_in_area` instead, so they stay in that area."""
+        membership = self.memberships.current().in_member_order().first()
+        if membership is None:
+            return None
+        return self.url_in_area(membership.area_id)
+
+    def url_in_area(self, area_id):
         from .selectors import area_slug
 
         return reverse(
-            "agreements:municipality_detail", kwargs={"area_slug": area_slug(self.area_id), "lg_code": self.lg_code}
+            "agreements:municipality_detail", kwargs={"area_slug": area_slug(area_id), "lg_code": self.lg_code}
         )
 
     def natural_key(self):
@@ -174,8 +170,91 @@ class Municipality(models.Model):
     def clean(self):
         if self.population is not None and self.population_census_year is None:
             raise ValidationError({"population_census_year": _("人口には国勢調査年を入力してください。")})
-        if self.is_central_city and self.area_id is None:
-            raise ValidationError({"area": _("連携中枢都市には圏域を指定してください。")})
+
+
+class AreaMembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Memberships in force on `on` (today by default): joined by then, or central city, and not yet left."""
+        on = on or timezone.localdate()
+        return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on)).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=on)
+        )
+
+    def in_member_order(self):
+        """Central city first, then partners in the order they joined."""
+        return self.order_by("-is_central_city", "joined_on", "municipality__lg_code")
+
+
+class AreaMembershipManager(models.Manager.from_queryset(AreaMembershipQuerySet)):
+    def get_by_natural_key(self, area_slug, lg_code):
+        return self.get(area__slug=area_slug, municipality__lg_code=lg_code)
+
+
+class AreaMembership(models.Model):
+    """A municipality's membership of an area, from its agreement's signing until it leaves.
+
+    A municipality can be a member of several areas (and was of some only for a time); whether it is the
+    central city, and when it joined, belong to the membership, not to the municipality.
+    """
+
+    area = models.ForeignKey(
+        MetroArea, verbose_name=_("連携中枢都市圏"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("市町村"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    is_central_city = models.BooleanField(_("連携中枢都市"), default=False)
+    joined_on = models.DateField(
+        _("圏域参加日"),
+        null=True,
+        blank=True,
+        help_text=_("連携協約の締結日。連携中枢都市は空欄です。"),
+    )
+    left_on = models.DateField(
+        _("圏域離脱日"), null=True, blank=True, help_text=_("連携協約が終了した日。構成市町村である間は空欄です。")
+    )
+    source = models.CharField(_("出典"), max_length=300, blank=True)
+
+    objects = AreaMembershipManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("圏域の構成市町村")
+        verbose_name_plural = _("圏域の構成市町村")
+        ordering = ("area", "-is_central_city", "joined_on", "municipality__lg_code")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("area", "municipality"),
+                name="%(app_label)s_%(class)s_unique_area_municipality",
+                violation_error_message=_("この市町村はこの圏域に既に登録されています。"),
+            ),
+            models.UniqueConstraint(
+                fields=("area",),
+                condition=Q(is_central_city=True),
+                name="%(app_label)s_%(class)s_one_central_city_per_area",
+                violation_error_message=_("この圏域には既に連携中枢都市が登録されています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="%(app_label)s_%(class)s_left_after_joined",
+                violation_error_message=_("圏域離脱日は圏域参加日以降にしてください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.municipality}"
+
+    def get_absolute_url(self):
+        return self.municipality.url_in_area(self.area_id)
+
+    def natural_key(self):
+        return (*self.area.natural_key(), *self.municipality.natural_key())
+
+    natural_key.dependencies = ["vision.metroarea", "vision.municipality"]
+
+    def clean(self):
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("圏域離脱日は圏域参加日以降にしてください。")})
 
 
 class PlanManager(models.Manager):

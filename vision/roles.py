@@ -54,7 +54,9 @@ ROLE_PERMISSIONS = {
                 "edition",
             )
         },
-        "vision": {model: _ALL for model in ("metroarea", "municipality", "department", "plan", "goal")},
+        "vision": {
+            model: _ALL for model in ("metroarea", "municipality", "areamembership", "department", "plan", "goal")
+        },
         "agreements": {
             model: _ALL
             for model in (

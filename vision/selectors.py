@@ -6,18 +6,9 @@ from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import MetroArea, Municipality
-
-
-def primary_area():
-    """The area this portal runs: the one whose members are registered (Kumamoto in the reference data)."""
-    area = MetroArea.objects.filter(members__is_central_city=True).order_by("pk").first()
-    if area is None:
-        raise Http404("no area with members")
-    return area
 
 
 def url_area(request):
@@ -34,14 +25,14 @@ def url_area(request):
 
 
 def member_summary(area):
-    """Counts of members by kind and their known population, in one query."""
-    return area.members.aggregate(
+    """Counts of current members by kind and their known population, in one query."""
+    return area.memberships.current().aggregate(
         total=Count("pk"),
-        cities=Count("pk", filter=Q(kind=Municipality.Kind.CITY)),
-        towns=Count("pk", filter=Q(kind=Municipality.Kind.TOWN)),
-        villages=Count("pk", filter=Q(kind=Municipality.Kind.VILLAGE)),
-        population_total=Sum("population"),
-        population_known=Count("population"),
+        cities=Count("pk", filter=Q(municipality__kind=Municipality.Kind.CITY)),
+        towns=Count("pk", filter=Q(municipality__kind=Municipality.Kind.TOWN)),
+        villages=Count("pk", filter=Q(municipality__kind=Municipality.Kind.VILLAGE)),
+        population_total=Sum("municipality__population"),
+        population_known=Count("municipality__population"),
     )
 
 

@@ -2,14 +2,14 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.generic import DetailView, ListView
 
 from . import logs
-from .models import MetroArea
+from .models import AreaMembership, MetroArea
 from .selectors import member_summary
 
 
@@ -24,6 +24,9 @@ class AreaDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["summary"] = member_summary(self.object)
+        memberships = self.object.current_memberships
+        sources = {m.source for m in memberships} | {m.municipality.population_source for m in memberships}
+        context["sources"] = sorted(sources - {""})
         context["other_areas"] = MetroArea.objects.exclude(pk=self.object.pk)
         return context
 
@@ -31,7 +34,9 @@ class AreaDetailView(DetailView):
 class AreaListView(ListView):
     template_name = "vision/area_list.html"
     context_object_name = "areas"
-    queryset = MetroArea.objects.annotate(member_count=Count("members"))
+    queryset = MetroArea.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__in=AreaMembership.objects.current()))
+    )
 
 
 # How long a client should wait before retrying when the database is unreachable.

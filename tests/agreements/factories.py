@@ -3,7 +3,7 @@ import datetime
 import factory
 
 from agreements.models import Agreement, Article, Pillar, PolicyArea, PolicyAreaGroup, RoleAssignment
-from tests.vision.factories import CentralCityFactory, MunicipalityFactory
+from tests.vision.factories import CentralCityFactory, MetroAreaFactory, MunicipalityFactory
 
 
 class PillarFactory(factory.django.DjangoModelFactory):
@@ -42,8 +42,8 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
 
-    central_city = factory.SubFactory(CentralCityFactory)
-    area = factory.LazyAttribute(lambda o: o.central_city.area)
+    area = factory.SubFactory(MetroAreaFactory)
+    central_city = factory.SubFactory(CentralCityFactory, area=factory.SelfAttribute("..area"))
     partner = factory.SubFactory(MunicipalityFactory, area=factory.SelfAttribute("..area"))
     title = factory.LazyAttribute(lambda o: f"{o.central_city.name}及び{o.partner.name}における連携協約")
     status = Agreement.Status.IN_FORCE

@@ -24,11 +24,11 @@ def municipality_form(**overrides):
         "kana": "カクウシ",
         "name_en": "",
         "kind": "市",
-        "area": "",
-        "joined_on": "",
         "population": "",
         "population_census_year": "",
         "population_source": "",
+        "memberships-TOTAL_FORMS": "0",  # the area memberships inline, none added
+        "memberships-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -1,11 +1,13 @@
 """The reference agreement (熊本市–荒尾市, seed 002) is loaded complete and exactly as signed."""
 
+import datetime
+
 import pytest
 from django.core import serializers
 
 from agreements.models import Agreement, Article, Pillar, PolicyArea, RoleAssignment
 from kpi.models import Indicator, Observation
-from vision.models import Goal, MetroArea, Municipality, Plan
+from vision.models import AreaMembership, Goal, MetroArea, Municipality, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +20,39 @@ def arao(reference_data):
 def test_the_area_and_its_24_members_are_loaded(reference_data):
     kumamoto = MetroArea.objects.get(slug="kumamoto")
     assert kumamoto.members.count() == 24
-    assert kumamoto.members.get(is_central_city=True).name == "熊本市"
+    assert kumamoto.memberships.get(is_central_city=True).municipality.name == "熊本市"
     assert kumamoto.target_population == 1_020_000
     assert kumamoto.target_population_year == 2060
     assert (kumamoto.population, kumamoto.central_city_population) == (1_116_317, 734_474)
     counts = {kind: kumamoto.members.filter(kind=kind).count() for kind in ("市", "町", "村")}
     assert counts == {"市": 9, "町": 13, "村": 2}
+
+
+def test_the_members_keep_their_signing_dates(reference_data):
+    """shared/reference/README.md: 16 partners 2016-03-30, 菊池市 2019-03-28, 山鹿市 2022-03-28, 玉名市 2023-10-24,
+    荒尾市・南関町・長洲町・和水町 2025-03-27; the central city has no signing date of its own."""
+    joined = dict(AreaMembership.objects.filter(area__slug="kumamoto").values_list("municipality__name", "joined_on"))
+    assert joined["熊本市"] is None
+    assert sum(date == datetime.date(2016, 3, 30) for date in joined.values()) == 16
+    assert joined["菊池市"] == datetime.date(2019, 3, 28)
+    assert joined["山鹿市"] == datetime.date(2022, 3, 28)
+    assert joined["玉名市"] == datetime.date(2023, 10, 24)
+    assert {name for name, date in joined.items() if date == datetime.date(2025, 3, 27)} == {
+        "荒尾市",
+        "南関町",
+        "長洲町",
+        "和水町",
+    }
+
+
+def test_a_second_small_area_has_its_central_city_and_nothing_invented(reference_data):
+    """Seed 004 row 9: 下関市連携中枢都市圏, 下関市, 合併1市圏域 — one member, no agreement, plan or KPI."""
+    shimonoseki = MetroArea.objects.get(slug="shimonoseki")
+    (membership,) = shimonoseki.memberships.all()
+    assert membership.is_central_city and membership.municipality.lg_code == "352012"
+    assert membership.municipality.name == "下関市"
+    assert not shimonoseki.plans.exists()
+    assert not Agreement.objects.filter(area=shimonoseki).exists()
 
 
 def test_unverified_populations_stay_empty(reference_data):

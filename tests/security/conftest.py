@@ -2,7 +2,9 @@
 
 Built on the reference data: 荒尾市's agreement (in force) and a draft agreement with 宇土市; one indicator of the
 second strategy owned by a department of 荒尾市 and one by a department of 宇土市, each with a published FY2023
-target; an open review of the first strategy with a remark by a member in office.
+target; an open review of the first strategy with a remark by a member in office. In the second area
+(下関市連携中枢都市圏, no plan in the reference data), a test plan whose indicator, with a published FY2023 target,
+belongs to a department of 下関市: its editor is an editor of another area.
 """
 
 import datetime
@@ -14,14 +16,16 @@ from django.contrib.auth.models import AnonymousUser, Group
 from agreements import services as agreement_services
 from agreements.models import Agreement
 from committee.models import Appointment, Comment, Committee, Member, Review
-from kpi.models import Indicator
+from kpi import services
+from kpi.models import Indicator, IndicatorPlacement, Observation
 from vision import roles
-from vision.models import Department, Municipality, Plan
+from vision.models import Department, Goal, MetroArea, Municipality, Plan
 
 ROLES = (
     "administrator",
     "editor_arao",
     "editor_uto",
+    "editor_shimonoseki",
     "member_staff",
     "member",
     "no_role",
@@ -61,11 +65,13 @@ def world(db, django_user_model):
         "kumamoto": Department.objects.create(municipality=kumamoto, name="政策企画課"),
         "arao": Department.objects.create(municipality=arao, name="企画政策課"),
         "uto": Department.objects.create(municipality=uto, name="企画課"),
+        "shimonoseki": Department.objects.create(municipality=Municipality.objects.get(name="下関市"), name="企画課"),
     }
     users = {
         "administrator": _user(django_user_model, "administrator", group=roles.ADMINISTRATORS),
         "editor_arao": _user(django_user_model, "editor_arao", group=roles.EDITORS),
         "editor_uto": _user(django_user_model, "editor_uto", group=roles.EDITORS),
+        "editor_shimonoseki": _user(django_user_model, "editor_shimonoseki", group=roles.EDITORS),
         "member_staff": _user(django_user_model, "member_staff", group=roles.COMMITTEE_MEMBERS),
         "member": _user(django_user_model, "member", group=roles.COMMITTEE_MEMBERS, staff=False),
         "no_role": _user(django_user_model, "no_role"),
@@ -73,6 +79,7 @@ def world(db, django_user_model):
     }
     departments["arao"].staff.add(users["editor_arao"])
     departments["uto"].staff.add(users["editor_uto"])
+    departments["shimonoseki"].staff.add(users["editor_shimonoseki"])
     _member(users["member_staff"], "職員　委員")
     _member(users["member"], "市民　委員")
 
@@ -82,8 +89,9 @@ def world(db, django_user_model):
     first.department, second.department = departments["arao"], departments["uto"]
     first.save()
     second.save()
+    other_area = _other_area_indicator(departments["shimonoseki"], users["administrator"])
     targets = {}
-    for key, indicator in (("arao", first), ("uto", second)):
+    for key, indicator in (("arao", first), ("uto", second), ("shimonoseki", other_area)):
         targets[key] = indicator.observations.get(kind="target", fiscal_year=2023)
         assert targets[key].is_published
 
@@ -104,12 +112,33 @@ def world(db, django_user_model):
     return World(
         users=users,
         departments=departments,
-        indicators={"arao": first, "uto": second},
+        indicators={"arao": first, "uto": second, "shimonoseki": other_area},
         targets=targets,
         agreements={"arao": arao_agreement, "uto": uto_draft},
         review=review,
         comment=comment,
     )
+
+
+def _other_area_indicator(department, administrator):
+    """An indicator of a plan of the second area, owned by `department`, with a published FY2023 target."""
+    plan = Plan.objects.create(
+        area=MetroArea.objects.get(slug="shimonoseki"),
+        slug="test-shimonoseki-strategy",
+        kind=Plan.Kind.STRATEGY,
+        title="テスト用の計画（下関市連携中枢都市圏）",
+        start_fiscal_year=2020,
+        end_fiscal_year=2023,
+    )
+    goal = Goal.objects.create(plan=plan, code="G1", title="テスト用の目標")
+    indicator = Indicator.objects.create(plan=plan, code="TEST-SHIMONOSEKI-1", name="テスト指標", unit="件")
+    indicator.department = department
+    indicator.save()
+    IndicatorPlacement.objects.create(indicator=indicator, goal=goal)
+    target = Observation(indicator=indicator, fiscal_year=2023, kind=Observation.Kind.TARGET, value=10)
+    services.save_observation(target)
+    services.publish([target], administrator)
+    return indicator
 
 
 @pytest.fixture

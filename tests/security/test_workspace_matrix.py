@@ -17,7 +17,7 @@ from .test_role_matrix import ChangeTracker
 
 pytestmark = pytest.mark.django_db
 
-ENTERS = {"administrator", "editor_arao", "editor_uto", "member_staff", "member"}
+ENTERS = {"administrator", "editor_arao", "editor_uto", "editor_shimonoseki", "member_staff", "member"}
 READS_EVERYTHING = {"administrator", "member_staff", "member"}
 COMMENTS = {"member_staff", "member"}
 EVERYTHING_PAGES = {"editions", "edition_now"}

@@ -1,7 +1,7 @@
 import factory
 
 from vision.lgcode import check_digit
-from vision.models import Goal, MetroArea, Municipality, Plan
+from vision.models import AreaMembership, Goal, MetroArea, Municipality, Plan
 
 
 def lg_code_for(sequence):
@@ -21,6 +21,8 @@ class MetroAreaFactory(factory.django.DjangoModelFactory):
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
+    """A municipality and its membership of `area` (a new area unless given; `area=None` for none)."""
+
     class Meta:
         model = Municipality
 
@@ -29,12 +31,35 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     kana = "テストマチ"
     kind = Municipality.Kind.TOWN
     area = factory.SubFactory(MetroAreaFactory)
+    is_central_city = False
+    joined_on = None
+
+    @classmethod
+    def _build(cls, model_class, *args, area=None, is_central_city=False, joined_on=None, **kwargs):
+        return super()._build(model_class, *args, **kwargs)
+
+    @classmethod
+    def _create(cls, model_class, *args, area=None, is_central_city=False, joined_on=None, **kwargs):
+        municipality = super()._create(model_class, *args, **kwargs)
+        if area is not None:
+            AreaMembership.objects.create(
+                area=area, municipality=municipality, is_central_city=is_central_city, joined_on=joined_on
+            )
+        return municipality
 
 
 class CentralCityFactory(MunicipalityFactory):
     name = factory.Sequence(lambda n: f"中心市{n}")
     kind = Municipality.Kind.CITY
     is_central_city = True
+
+
+class AreaMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AreaMembership
+
+    area = factory.SubFactory(MetroAreaFactory)
+    municipality = factory.SubFactory(MunicipalityFactory, area=None)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
