@@ -11,6 +11,15 @@ def _area_or_none(request):
         return None
 
 
+def _has_committee(request):
+    area = _area_or_none(request)
+    return area is not None and area.plans.filter(committees__isnull=False).exists()
+
+
 def current_area(request):
-    """`current_area`: the area of the URL (or the default area), looked up only when a template uses it."""
-    return {"current_area": SimpleLazyObject(lambda: _area_or_none(request))}
+    """`current_area`: the area of the URL (or the default area), and whether it has a verification committee
+    registered (`current_area_has_committee`), each looked up only when a template uses it."""
+    return {
+        "current_area": SimpleLazyObject(lambda: _area_or_none(request)),
+        "current_area_has_committee": SimpleLazyObject(lambda: _has_committee(request)),
+    }

@@ -118,8 +118,10 @@ def test_the_second_area_says_what_it_has_not_got(client, reference_data):
     members = client.get("/ja/areas/shimonoseki/members/").content.decode()
     assert 'href="/ja/areas/shimonoseki/municipalities/352012/"' in members
     assert "構成市町村の人口は、まだ出典で確認できていません。" in members
+    assert "/ja/areas/shimonoseki/committee/" not in home  # no committee is registered for it: no link to a 404
     kumamoto_home = client.get("/ja/").content.decode()
     assert 'href="/ja/areas/shimonoseki/"' in kumamoto_home  # the chooser: two areas have members
+    assert 'href="/ja/areas/kumamoto/committee/"' in kumamoto_home
 
 
 def _add_areas(start, stop):
