@@ -3,15 +3,17 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
 from vision import roles
+from vision.selectors import url_area
 
 
 class WorkspaceMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """A workspace page: administrators, committee members (no staff status needed) and department editors."""
+    """A workspace page of the URL's area (the default area until the workspace moves under /areas/):
+    administrators, committee members (no staff status needed) and the editors of departments of its members."""
 
     raise_exception = False
 
     def test_func(self):
-        return roles.can_use_workspace(self.request.user)
+        return roles.can_use_workspace(self.request.user, url_area(self.request))
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:

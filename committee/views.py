@@ -31,12 +31,9 @@ SORTS = {
 }
 
 
-def _committee(area=None):
-    """The committee of `area` (the URL's area on public pages); the first one where no area is given."""
-    committees = Committee.objects.select_related("plan").order_by("pk")
-    if area is not None:
-        committees = committees.filter(plan__area=area)
-    committee = committees.first()
+def _committee(area):
+    """The committee of `area`: the URL's area, or on the workspace (not yet under an area) the default area."""
+    committee = Committee.objects.select_related("plan__area").filter(plan__area=area).order_by("pk").first()
     if committee is None:
         raise Http404
     return committee
@@ -65,8 +62,10 @@ class DashboardView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        committee = _committee()
-        plans = list(Plan.objects.filter(indicators__isnull=False).distinct().order_by("order"))
+        committee = _committee(url_area(self.request))
+        plans = list(
+            Plan.objects.filter(area=committee.plan.area, indicators__isnull=False).distinct().order_by("order")
+        )
         get = self.request.GET
         plan = next((p for p in plans if p.slug == get.get("plan")), None) or (
             committee.plan if committee.plan in plans else (plans[0] if plans else None)
@@ -128,7 +127,7 @@ class ReviewView(WorkspaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = _review(_committee(), kwargs["year"])
+        review = _review(_committee(url_area(self.request)), kwargs["year"])
         context.update(review=review, sheets=policy_sheets(review, drafts_for=self.request.user))
         return context
 
@@ -143,7 +142,7 @@ class PolicySheetView(WorkspaceMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def _load(self):
-        review = _review(_committee(), self.kwargs["year"])
+        review = _review(_committee(url_area(self.request)), self.kwargs["year"])
         policy = get_object_or_404(Goal, plan=review.plan, code=self.kwargs["code"])
         sheets = policy_sheets(review, policies=[policy], drafts_for=self.request.user)
         if not sheets:
@@ -226,7 +225,7 @@ def _workspace_export(view):
 
 
 def _sheets_for(request, year, code=None):
-    review = _review(_committee(), year)
+    review = _review(_committee(url_area(request)), year)
     policies = None
     if code:
         policies = [get_object_or_404(Goal, plan=review.plan, code=code)]
@@ -240,7 +239,7 @@ def sheets_xlsx(request, year, code=None):
 
 
 def status_xlsx(request, year):
-    review = _review(_committee(), year)
+    review = _review(_committee(url_area(request)), year)
     indicators = Indicator.objects.filter(plan=review.plan).select_related("department")
     rows = indicator_rows(indicators, drafts_for=request.user)
     return attachment(exports.status_xlsx(rows), XLSX_CONTENT_TYPE, f"status-{year}.xlsx")
@@ -274,7 +273,7 @@ class EditionListView(EverythingReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        committee = _committee()
+        committee = _committee(url_area(self.request))
         for review in Review.objects.closed().filter(committee=committee):
             editions.freeze(review)
         all_editions = list(Edition.objects.filter(review__committee=committee).select_related("review__plan"))
@@ -297,7 +296,7 @@ class EditionCurrentCompareView(EverythingReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = _review(_committee(), kwargs["year"])
+        review = _review(_committee(url_area(self.request)), kwargs["year"])
         edition = editions.freeze(review)
         if edition is None:
             raise Http404

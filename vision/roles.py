@@ -282,9 +282,12 @@ def editable_agreements(user, queryset):
 # --- the committee workspace and its remarks -----------------------------------------------------------------
 
 
-def can_use_workspace(user):
-    """Administrators, committee members (no staff status needed) and department editors."""
-    return is_administrator(user) or is_committee_member(user) or is_editor(user)
+def can_use_workspace(user, area):
+    """Administrators, committee members (no staff status needed), and department editors whose department
+    belongs to a member of `area` (an editor of another area's municipality is refused)."""
+    if is_administrator(user) or is_committee_member(user):
+        return True
+    return is_editor(user) and user.departments.filter(municipality__memberships__area=area).exists()
 
 
 def committees_in_office(user, day=None):

@@ -1,9 +1,10 @@
 """Every role against every URL of the committee workspace (pages, downloads and the remark form).
 
 Expected outcomes come from the declared rules: 管理者, 検証委員 (with or without staff status) and 部局編集者
-enter the workspace; the annual editions, which show every department's unpublished values as frozen, are for
-管理者 and 検証委員 only; a user with no role is refused and the public is sent to the login page. Only 検証委員 in
-office post remarks. The URL list is read from the URLconf, so a workspace URL added later is covered.
+enter the workspace (editors only that of an area their municipality is a member of); the annual editions,
+which show every department's unpublished values as frozen, are for 管理者 and 検証委員 only; a user with no
+role is refused and the public is sent to the login page. Only 検証委員 in office post remarks. The URL list is
+read from the URLconf, so a workspace URL added later is covered.
 """
 
 import pytest
@@ -17,7 +18,7 @@ from .test_role_matrix import ChangeTracker
 
 pytestmark = pytest.mark.django_db
 
-ENTERS = {"administrator", "editor_arao", "editor_uto", "editor_shimonoseki", "member_staff", "member"}
+ENTERS = {"administrator", "editor_arao", "editor_uto", "member_staff", "member"}  # not an editor of another area
 READS_EVERYTHING = {"administrator", "member_staff", "member"}
 COMMENTS = {"member_staff", "member"}
 EVERYTHING_PAGES = {"editions", "edition_now"}
