@@ -46,7 +46,7 @@ class _Marks(HTMLParser):
                 self.stack[-1][2].extend(parts)
             if is_judgement:
                 depth = len(self.stack)
-                for holder, mark in [p for p in self.pending if p[0] == depth]:
+                for _holder, mark in [p for p in self.pending if p[0] == depth]:
                     self.marks[mark][1] = "".join(parts)
                 self.pending = [p for p in self.pending if p[0] != depth]
             if open_tag == tag:
@@ -84,7 +84,7 @@ def test_the_disputed_marks_come_out_as_seed_001_supports(client):
     gdp = rows["S1-G1-N1"].row.judgement
     assert (gdp.icon, gdp.word) == ("▽", "達成に至らない見込み")
     assert "達成に至らない見込み" in gdp.reason
-    # 公共交通機関の年間利用者数 (l.3004–3025): 53,721（H29）in the H30 column against that column's 55,336（H29):
+    # 公共交通機関の年間利用者数 (l.3004–3032): 53,721（H29）in the H30 column against that column's 55,336（H29):
     # 53,721 ÷ 55,336 = 0.970814… → 97.1 %, behind (not ？ 判定不能).
     transit = rows["S1-G3-P1-K1"].row.judgement
     assert (transit.icon, transit.word, str(transit.rate_percent)) == ("△", "遅れ", "97.1")

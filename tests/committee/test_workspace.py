@@ -139,6 +139,8 @@ def test_status_xlsx_cells_match_the_database(member_client):
     births = by_code["S1-G2-N1"]
     assert (births[5], births[8], births[9]) == (6766, "遅れ", "概算値")
     assert births[7] == pytest.approx(96.7)
+    assert births[10] == "平成30年の値・平成30年度報告"  # 出生数 measures a 年 (seed 001 l.788)
+    assert "機械的な判定" in rows[0][8]
 
 
 def test_pdf_is_generated_from_the_same_html(member_client):

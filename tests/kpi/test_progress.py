@@ -253,7 +253,7 @@ def test_a_series_without_any_actual_is_not_measured_under_every_scheme():
 
 # --- Issue 13: the rules as seed 001 reads (figures copied from the seed, expected results computed by hand) ---
 
-# 公共交通機関の年間利用者数 (千人), seed 001 l.3004–3025: H27 column 55,436（H26）; targets H28–H31 55,403（H27）,
+# 公共交通機関の年間利用者数 (千人), seed 001 l.3004–3032: H27 column 55,436（H26）; targets H28–H31 55,403（H27）,
 # 55,369（H28）, 55,336（H29）, 55,302（H30）: a floor that declines below the baseline under "higher is better";
 # actuals 54,761（H27）, 52,015（H28）, 53,721（H29）.
 TRANSIT = Series(
