@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kpi import progress
 from kpi.opendata import plain_number
 
 from .models import Edition
@@ -50,6 +51,7 @@ def snapshot(review):
     return {
         "review": str(review),
         "fiscal_year": review.fiscal_year,
+        "rules_version": progress.RULES_VERSION,
         "indicators": indicators,
         "evaluations": evaluations,
     }
@@ -59,7 +61,9 @@ def freeze(review):
     """Create the review's edition if it has none (a review closed before the portal is frozen on first use)."""
     edition = Edition.objects.filter(review=review).first()
     if edition is None and review.is_closed:
-        edition = Edition.objects.create(review=review, frozen_at=timezone.now(), snapshot=snapshot(review))
+        edition = Edition.objects.create(
+            review=review, frozen_at=timezone.now(), snapshot=snapshot(review), rules_version=progress.RULES_VERSION
+        )
     return edition
 
 
@@ -78,18 +82,41 @@ class StatusChange:
     name: str
     old: str
     new: str
+    # True when the two snapshots were judged by different rule versions and none of the indicator's values
+    # changed: the status moved because the rules changed, not the data.
+    by_rules: bool = False
+
+
+def rules_version(snapshot):
+    """The rules version that judged a snapshot; snapshots from before versions were recorded are version 1."""
+    return snapshot.get("rules_version") or "1"
 
 
 def compare(old, new):
-    """(value changes, status changes) between two snapshots: revised values, and statuses that moved."""
+    """(value changes, status changes) between two snapshots: revised values, and statuses that moved.
+
+    When the snapshots were judged by different versions of the progress rules, a status change of an indicator
+    whose values did not change is marked `by_rules`: pages say so instead of showing it as a change in the data.
+    """
     values, statuses = [], []
+    rules_differ = rules_version(old) != rules_version(new)
     for code in sorted(set(old["indicators"]) | set(new["indicators"])):
         before = old["indicators"].get(code, {"values": {}, "status_word": "", "name": ""})
         after = new["indicators"].get(code, {"values": {}, "status_word": "", "name": ""})
         name = after.get("name") or before.get("name")
+        value_changed = False
         for key in sorted(set(before["values"]) | set(after["values"])):
             if before["values"].get(key) != after["values"].get(key):
+                value_changed = True
                 values.append(ValueChange(code, name, key, before["values"].get(key), after["values"].get(key)))
         if before.get("status_word") != after.get("status_word"):
-            statuses.append(StatusChange(code, name, before.get("status_word", ""), after.get("status_word", "")))
+            statuses.append(
+                StatusChange(
+                    code,
+                    name,
+                    before.get("status_word", ""),
+                    after.get("status_word", ""),
+                    by_rules=rules_differ and not value_changed,
+                )
+            )
     return values, statuses

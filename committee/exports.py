@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from kpi.opendata import neutralise
+from kpi.presentation import measured_and_reported
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -96,8 +97,9 @@ STATUS_HEADERS = [
     "最新の実績値",
     "最終目標",
     "達成率(%)",
-    "進捗",
+    "進捗（ポータルによる機械的な判定。委員会の評価ではありません）",
     "概算値",
+    "最新の実績値が示す年・年度と報告年度",
 ]
 
 
@@ -122,10 +124,11 @@ def status_xlsx(rows):
             float(judgement.rate_percent) if judgement.rate_percent is not None else None,
             judgement.label,
             "概算値" if judgement.is_provisional else "",
+            measured_and_reported(actual, indicator) if actual else "",
         ]
         for column, value in enumerate(values, 1):
             _cell(ws, index, column, value)
-    for column, width in zip("ABCDEFGHIJ", (14, 48, 10, 18, 10, 14, 14, 10, 10, 8), strict=True):
+    for column, width in zip("ABCDEFGHIJK", (14, 48, 10, 18, 10, 14, 14, 10, 10, 8, 30), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()

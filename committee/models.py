@@ -793,6 +793,11 @@ class Edition(models.Model):
     review = models.OneToOneField(Review, verbose_name=_("検証"), on_delete=models.PROTECT, related_name="edition")
     frozen_at = models.DateTimeField(_("確定日時"))
     snapshot = models.JSONField(_("内容"))
+    rules_version = models.CharField(
+        _("進捗判定ルールの版"),
+        max_length=20,
+        help_text=_("この年度版の進捗を判定したルールの版（kpi.progress.RULES_VERSION）。"),
+    )
 
     objects = EditionManager()
 

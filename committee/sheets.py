@@ -10,19 +10,19 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kpi.models import Indicator, IndicatorPlacement, Observation
-from kpi.presentation import format_number
+from kpi.presentation import observation_figure
 from kpi.selectors import KpiRow, judge_indicator
 from vision import wareki
 from vision.models import Goal
 
 
 def cell_text(observation, decimals):
-    """A value as the committee tables print it: 2,325（H24）, 7,000以上, 6,766※, ―."""
+    """A value as the committee tables print it: 2,325（H24）, 7,000以上, 6,766※, 0.8, ―."""
     if observation is None:
         return ""
     if observation.value is None:
         return "―"
-    text = format_number(observation.value, decimals)
+    text = observation_figure(observation, decimals)
     if observation.comparator == "gte":
         text += "以上"
     elif observation.comparator == "lte":
@@ -32,6 +32,14 @@ def cell_text(observation, decimals):
     if observation.is_provisional:
         text += "※"
     return text
+
+
+def _cell(values, baseline, year, kind, baseline_here):
+    """The value of a year's row; the baseline column shows the baseline in the row the document prints it in."""
+    shown = values.get((year, kind))
+    if shown is None and baseline_here and baseline is not None and baseline.fiscal_year == year:
+        shown = baseline
+    return shown
 
 
 @dataclass
@@ -118,16 +126,17 @@ def policy_sheets(review, *, policies=None, published_only=False, drafts_for=Non
             values = {(o.fiscal_year, o.kind): o for o in indicator.observations.all()}
             judgement = judge_indicator(indicator)
             baseline = next((o for o in indicator.observations.all() if o.kind == Observation.Kind.BASELINE), None)
+            in_target_row = indicator.baseline_row == Indicator.BaselineRow.TARGET
+
             kpis.append(
                 SheetKpi(
                     row=KpiRow(indicator, placement, judgement),
-                    targets=[cell_text(values.get((year, "target")), indicator.decimals) for year in years],
+                    targets=[
+                        cell_text(_cell(values, baseline, year, "target", in_target_row), indicator.decimals)
+                        for year in years
+                    ],
                     actuals=[
-                        cell_text(
-                            values.get((year, "actual"))
-                            or (baseline if baseline and baseline.fiscal_year == year else None),
-                            indicator.decimals,
-                        )
+                        cell_text(_cell(values, baseline, year, "actual", not in_target_row), indicator.decimals)
                         for year in years
                     ],
                     baseline=cell_text(baseline, indicator.decimals),

@@ -301,7 +301,13 @@ class EditionCurrentCompareView(EverythingReaderMixin, TemplateView):
         if edition is None:
             raise Http404
         value_changes, status_changes = editions.compare(edition.snapshot, editions.snapshot(review))
-        context.update(edition=edition, review=review, value_changes=value_changes, status_changes=status_changes)
+        context.update(
+            edition=edition,
+            review=review,
+            value_changes=value_changes,
+            status_changes=status_changes,
+            rules_version=progress.RULES_VERSION,
+        )
         return context
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from vision import wareki
 
 from .models import Observation
-from .presentation import comparator_suffix, fiscal_year_label, format_number, year_label
+from .presentation import comparator_suffix, fiscal_year_label, observation_figure, period_year_name
 
 ACTUAL_COLOUR = "#005a9c"
 TARGET_COLOUR = "#b35900"
@@ -34,10 +34,10 @@ def _hover(indicator, observation, kind_label):
     if observation.value is None:
         parts[1] += staff_text(observation.missing_reason) or "―"
     else:
-        parts[1] += f"{format_number(observation.value, indicator.decimals)} {staff_text(indicator.unit)}"
+        parts[1] += f"{staff_text(observation_figure(observation, indicator.decimals))} {staff_text(indicator.unit)}"
         parts[1] += comparator_suffix(observation.comparator)
     if observation.measured_year and observation.measured_year != observation.fiscal_year:
-        parts.append(_("%(year)sの値") % {"year": year_label(observation.measured_year)})
+        parts.append(_("%(year)sの値") % {"year": period_year_name(observation.measured_year, indicator)})
     if observation.is_provisional:
         parts.append(_("概算値"))
     return "<br>".join(parts)

@@ -56,6 +56,18 @@ class Indicator(models.Model):
         KEEP_AT_OR_ABOVE = "keep_above", _("目標値以上を維持")
         KEEP_AT_OR_BELOW = "keep_below", _("目標値以下を維持")
 
+    class Period(models.TextChoices):
+        FISCAL_YEAR = "fiscal_year", _("年度（4月〜翌3月）")
+        CALENDAR_YEAR = "calendar_year", _("年（1月〜12月）")
+
+    class Outlook(models.TextChoices):
+        NONE = "", _("（記載なし）")
+        MISS = "miss", _("達成に至らない見込み")
+
+    class BaselineRow(models.TextChoices):
+        ACTUAL = "actual", _("実績値の行")
+        TARGET = "target", _("目標値の行")
+
     code = models.CharField(
         _("指標コード"),
         max_length=40,
@@ -70,6 +82,33 @@ class Indicator(models.Model):
     )
     direction = models.CharField(
         _("よい方向"), max_length=20, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    period = models.CharField(
+        _("値が示す期間"),
+        max_length=20,
+        choices=Period.choices,
+        default=Period.FISCAL_YEAR,
+        help_text=_("出典が「年」（暦年）の値として示すか「年度」の値として示すか（例: 出生数は平成30年の値）。"),
+    )
+    final_outlook = models.CharField(
+        _("計画の検証資料による最終目標の見通し"),
+        max_length=10,
+        choices=Outlook.choices,
+        default=Outlook.NONE,
+        blank=True,
+        help_text=_(
+            "計画自身の検証資料が最終目標について述べている見通し。ポータルの判定はこれを出典とともに示します。"
+        ),
+    )
+    final_outlook_source = models.CharField(
+        _("見通しの出典"), max_length=300, blank=True, help_text=_("資料名と見出し、その記述の引用。")
+    )
+    baseline_row = models.CharField(
+        _("資料で基準値が載っている行"),
+        max_length=10,
+        choices=BaselineRow.choices,
+        default=BaselineRow.ACTUAL,
+        help_text=_("検証委員会資料の基準値の列で、基準値が目標値・実績値のどちらの行に印刷されているか。"),
     )
     is_cumulative = models.BooleanField(_("累計"), default=False)
     cumulative_since = models.CharField(_("累計の起点"), max_length=100, blank=True, help_text=_("例: 平成11年度から"))
@@ -116,6 +155,11 @@ class Indicator(models.Model):
                 violation_error_message=_("累計の起点は累計の指標にだけ入力できます。"),
             ),
             models.CheckConstraint(
+                condition=Q(final_outlook="") | ~Q(final_outlook_source=""),
+                name="%(app_label)s_%(class)s_outlook_has_a_source",
+                violation_error_message=_("見通しには出典を入力してください。"),
+            ),
+            models.CheckConstraint(
                 condition=Q(actual_due_month__isnull=True, actual_due_day__isnull=True)
                 | Q(actual_due_month__isnull=False, actual_due_day__isnull=False),
                 name="%(app_label)s_%(class)s_due_month_and_day_together",
@@ -138,6 +182,8 @@ class Indicator(models.Model):
         errors = {}
         if self.cumulative_since and not self.is_cumulative:
             errors["cumulative_since"] = _("累計の起点は累計の指標にだけ入力できます。")
+        if self.final_outlook and not self.final_outlook_source:
+            errors["final_outlook_source"] = _("見通しには出典を入力してください。")
         if (self.actual_due_month is None) != (self.actual_due_day is None):
             errors["actual_due_day"] = _("締切は月と日の両方を入力してください。")
         elif self.actual_due_month is not None:

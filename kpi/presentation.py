@@ -3,6 +3,7 @@
 Plain functions of values; the page, the chart, the embed and the downloads all word things the same way.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language, pgettext
@@ -11,6 +12,10 @@ from django.utils.translation import gettext as _
 from vision import wareki
 
 from . import progress
+from .numbers import NumberError, parse_number
+
+# The number at the start of a printed cell: 2,325（H24） → 2,325; 7,000以上 → 7,000; △12 → △12.
+_PRINTED_NUMBER = re.compile(r"^\s*([-−△▲]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)")
 
 
 def comparator_suffix(comparator):
@@ -31,6 +36,54 @@ def format_number(value, decimals=0):
     return f"{rounded:,.{decimals}f}"
 
 
+def figure(value, decimals=0, printed=""):
+    """A value as the source prints it: the number of `printed` while it still equals `value`, otherwise the
+    value with the indicator's decimals. 0.8 printed 0.8 → '0.8' (not 0.80); 49 printed 49 → '49' (not 49.0)."""
+    if value is None:
+        return "―"
+    match = _PRINTED_NUMBER.match(printed or "")
+    if match:
+        try:
+            if parse_number(match.group(1)) == Decimal(value):
+                return match.group(1)
+        except NumberError:
+            pass
+    return format_number(value, decimals)
+
+
+def observation_figure(observation, decimals=0):
+    """`figure()` of a series value (its own `printed` form)."""
+    return figure(observation.value, decimals, getattr(observation, "printed", ""))
+
+
+def period_year_name(year, indicator):
+    """The year a figure measures, as a 年 or a 年度 as the indicator measures: 平成27年度, 平成30年."""
+    fiscal = getattr(indicator, "period", "fiscal_year") != "calendar_year"
+    if get_language() == "en":
+        return f"FY{year}" if fiscal else str(year)
+    return wareki.year_name(year, fiscal=fiscal)
+
+
+def measured_and_reported(observation, indicator):
+    """What a reported figure measures and when it was reported: 平成27年度の値・平成30年度報告."""
+    measured = period_year_name(observation.measured_year or observation.fiscal_year, indicator)
+    if get_language() == "en":
+        reported = f"FY{observation.fiscal_year}"
+    else:
+        reported = wareki.year_name(observation.fiscal_year, fiscal=True)
+    return _("%(measured)sの値・%(reported)s報告") % {"measured": measured, "reported": reported}
+
+
+def latest_value_text(observation, indicator):
+    """A latest value with what it measures and when it was reported: 2,496（平成27年度の値・平成30年度報告）."""
+    if observation.value is None:
+        return "―（%s）" % (observation.missing_reason or _("理由の記載なし"))
+    text = observation_figure(observation, indicator.decimals)
+    if observation.is_provisional:
+        text += _("（概算値）")
+    return f"{text}（{measured_and_reported(observation, indicator)}）"
+
+
 def fiscal_year_label(year):
     """The label a column gets: 平成30（2018）年度 in Japanese, FY2018 (H30) in English."""
     if get_language() == "en":
@@ -46,9 +99,9 @@ def year_label(year):
     return f"{wareki.year_name(year)[:-1]}（{year}）年"
 
 
-def value_with_unit(value, indicator, comparator=""):
+def value_with_unit(value, indicator, comparator="", printed=""):
     separator = " " if get_language() == "en" else ""
-    text = f"{format_number(value, indicator.decimals)}{separator}{indicator.unit}"
+    text = f"{figure(value, indicator.decimals, printed)}{separator}{indicator.unit}"
     return text + comparator_suffix(comparator)
 
 
@@ -72,11 +125,11 @@ def summary_sentence(indicator, judgement: progress.Judgement) -> str:
         reason = actual.missing_reason or _("理由の記載なし")
         return _("%(year)sの%(name)sは値がありません（%(reason)s）。") % {"year": year, "name": name, "reason": reason}
 
-    value = value_with_unit(actual.value, indicator)
+    value = value_with_unit(actual.value, indicator, printed=getattr(actual, "printed", ""))
     if actual.provisional:
         value += _("（概算値）")
     if actual.measured_year and actual.measured_year != judgement.fiscal_year:
-        value += _("（%(measured)sの値）") % {"measured": year_label(actual.measured_year)}
+        value += _("（%(measured)sの値）") % {"measured": period_year_name(actual.measured_year, indicator)}
     subject = _("%(year)sの%(name)sは%(value)s") % {"year": year, "name": name, "value": value}
 
     if judgement.status == progress.UNJUDGEABLE:
@@ -101,6 +154,16 @@ def summary_sentence(indicator, judgement: progress.Judgement) -> str:
             "target": value_with_unit(judgement.compared_with, indicator, comparator),
         }
     target = value_with_unit(judgement.compared_with, indicator, comparator)
+    if judgement.status == progress.EXPECTED_MISS:
+        return _(
+            "%(subject)sで、この年度の目標%(target)sには届いていますが、"
+            "計画の検証資料は最終目標を「達成に至らない見込み」としています（%(source)s）。"
+        ) % {"subject": subject, "target": target, "source": judgement.reason}
+    if judgement.status == progress.MISSED_AT_END:
+        return _("%(subject)sで、最終年度の目標%(target)sに届かないまま計画期間を終えました。") % {
+            "subject": subject,
+            "target": target,
+        }
     if judgement.compared_with_kind == "line":
         return _("%(subject)sで、基準値から目標値へ向かう見込みの線（%(point)s）に届いていません。") % {
             "subject": subject,

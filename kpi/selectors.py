@@ -24,6 +24,7 @@ def series_for(indicator) -> progress.Series:
             provisional=observation.is_provisional,
             missing_reason=observation.missing_reason,
             measured_year=observation.measured_year,
+            printed=observation.printed,
         )
         if observation.kind == Observation.Kind.BASELINE:
             baseline, baseline_year = value, observation.fiscal_year
@@ -40,6 +41,8 @@ def series_for(indicator) -> progress.Series:
         baseline_year=baseline_year,
         targets=targets,
         actuals=actuals,
+        final_outlook=indicator.final_outlook,
+        final_outlook_source=indicator.final_outlook_source,
     )
 
 

@@ -231,6 +231,7 @@ class ProgressMethodView(TemplateView):
         context.update(
             formulas=progress.FORMULAS,
             scheme_rules=progress.SCHEME_RULES,
+            rules_version=progress.RULES_VERSION,
             statuses=[(progress.STATUS_ICONS[s], word) for s, word in progress.STATUS_WORDS.items()],
             plans=Plan.objects.order_by("order"),
         )

@@ -161,6 +161,13 @@ def _dump(model_field, instance):
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def _default(model_field):
+    """A field's default as JSON, as `_dump` writes values (None for a relation)."""
+    if model_field.is_relation:
+        return None
+    return json.loads(json.dumps(model_field.get_default(), cls=DjangoJSONEncoder))
+
+
 def _same(model_field, a, b):
     if model_field.many_to_many:
         return {str(pk) for pk in a} == {str(pk) for pk in b}
@@ -330,6 +337,9 @@ class _Loader:
             if _same(model_field, current, shipped[name]):
                 continue
             previous = last.get(name, _MISSING)
+            if previous is _MISSING and record is not None and _same(model_field, current, _default(model_field)):
+                # A field added to the model since the last load, still at its default: nobody edited it.
+                previous = current
             if self.reset or (previous is not _MISSING and _same(model_field, current, previous)):
                 apply.append(model_field)
             else:

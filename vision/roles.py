@@ -133,7 +133,7 @@ EDITOR_SCOPES = {
 # Fields that stay as they are for everyone but administrators, whatever the screen or file says: what an
 # indicator is and who owns it; which partnership an agreement is and where it stands in its procedure.
 LOCKED_FIELDS = {
-    "kpi.indicator": ("code", "plan", "direction", "department"),
+    "kpi.indicator": ("code", "plan", "direction", "department", "final_outlook", "final_outlook_source"),
     "agreements.agreement": ("area", "central_city", "partner", "department", "status"),
 }
 

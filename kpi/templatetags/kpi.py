@@ -13,6 +13,24 @@ def kpi_number(value, decimals=0):
 
 
 @register.filter
+def figure(observation, decimals=0):
+    """A series value as the source prints it while the stored value still equals it (0.8, not 0.80)."""
+    return presentation.observation_figure(observation, int(decimals or 0))
+
+
+@register.filter
+def latest_value(observation, indicator):
+    """2,496（平成27年度の値・平成30年度報告）: the value, what it measures and when it was reported."""
+    return presentation.latest_value_text(observation, indicator)
+
+
+@register.filter
+def measured_in(observation, indicator):
+    """平成27年度: the year (年 or 年度, as the indicator measures) a series value describes."""
+    return presentation.period_year_name(observation.measured_year or observation.fiscal_year, indicator)
+
+
+@register.filter
 def fiscal_year(year):
     """H30(2018)-style label of a fiscal year."""
     return wareki.year_label(int(year), fiscal=True) if year else ""

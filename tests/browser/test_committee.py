@@ -93,3 +93,24 @@ def test_public_committee_pages(open_page, live_reference_data):
                 assert_no_horizontal_scroll(page)
             save_screenshot(page, f"committee-public-{name}-{width}")
             assert_no_axe_violations(page)
+
+
+def test_review_marks_read_as_the_portals_on_screen(open_page, live_reference_data):
+    """Issue 13: on the 2019 review, each rendered mark shows the label next to it, on a phone and a desktop."""
+    label = "ポータルによる機械的な判定（委員会の評価ではありません）"
+    for width in (375, 1280):
+        page = open_page("/ja/areas/kumamoto/committee/reviews/2019/", width=width)
+        marks = page.locator(".policy-sheet .badge")
+        assert marks.count() >= 17
+        labels = page.locator(".policy-sheet .judgement").evaluate_all(
+            "nodes => nodes.map(n => [n.querySelector('.badge') !== null, "
+            "n.querySelector('.judgement__by').innerText, n.querySelector('.judgement__by').offsetHeight > 0])"
+        )
+        assert len(labels) == marks.count()
+        assert all(has_badge and text == label and visible for has_badge, text, visible in labels)
+        waiting = page.locator("tr", has_text="保育所等利用待機児童数").first
+        assert "未達成（期間終了）" in waiting.inner_text()
+        if width == 375:
+            assert_no_horizontal_scroll(page)
+        save_screenshot(page, f"committee-public-review-marks-{width}")
+        assert_no_axe_violations(page)

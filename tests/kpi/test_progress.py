@@ -61,10 +61,12 @@ def test_zero_target_lower_is_better_met_at_zero():
     assert result.rate == 1
 
 
-def test_zero_target_lower_is_better_six_children_is_behind():
+def test_zero_target_lower_is_better_six_children_in_the_final_year_is_missed_at_the_end():
     result = judge(WAITING_CHILDREN, 2019)
-    assert result.status == progress.BEHIND
+    assert (result.status, result.word, result.icon) == (progress.MISSED_AT_END, "未達成（期間終了）", "×")
     assert result.rate_percent == D("98.5")  # (397 − 6) / (397 − 0)
+    assert result.rate_meaning == "基準値から最終目標までのうち、実績値が進んだ割合"
+    assert result.rate_note == ""
 
 
 # 出生数: 7,000以上 every year; H30 actual 6,766 is provisional (概算値).
@@ -117,11 +119,13 @@ def test_target_below_baseline_is_a_level_to_keep():
     assert judge(JOB_OFFERS, 2021).status == progress.BEHIND
 
 
-def test_target_below_baseline_with_higher_direction_is_unjudgeable_not_nonsense():
+def test_target_below_baseline_with_higher_direction_is_a_declining_floor():
     series = Series(**{**JOB_OFFERS.__dict__, "direction": progress.HIGHER})
     result = judge(series, 2020)
-    assert result.status == progress.UNJUDGEABLE
-    assert "下回って" in result.reason
+    assert (result.status, result.rate_percent) == (progress.MET, D("105.0"))  # 1.05 / 1.00
+    assert result.rate_note == "目標を超過"
+    assert result.formula == progress.FORMULAS[progress.DECLINING_FLOOR]
+    assert judge(series, 2021).status == progress.BEHIND  # 0.95 < 1.00, final year 2023 not reached
 
 
 # 企業立地件数（累計）: cumulative counts since H11; baseline 114, targets 124…154, actuals 125, 141, 158.
@@ -245,3 +249,93 @@ def test_a_series_without_any_actual_is_not_measured_under_every_scheme():
     for scheme in (progress.SCHEME_ACHIEVEMENT, progress.SCHEME_GRADE_BAND, progress.SCHEME_PERIOD_SHARE):
         result = judge(series, scheme=scheme)
         assert (result.status, result.fiscal_year) == (progress.NOT_MEASURED, None)
+
+
+# --- Issue 13: the rules as seed 001 reads (figures copied from the seed, expected results computed by hand) ---
+
+# 公共交通機関の年間利用者数 (千人), seed 001 l.3004–3032: H27 column 55,436（H26）; targets H28–H31 55,403（H27）,
+# 55,369（H28）, 55,336（H29）, 55,302（H30）: a floor that declines below the baseline under "higher is better";
+# actuals 54,761（H27）, 52,015（H28）, 53,721（H29）.
+TRANSIT = Series(
+    direction=progress.HIGHER,
+    baseline=Value(D("55436"), measured_year=2014),
+    baseline_year=2015,
+    targets=yearly({2016: 55403, 2017: 55369, 2018: 55336, 2019: 55302}),
+    actuals={
+        2016: Value(D("54761"), measured_year=2015),
+        2017: Value(D("52015"), measured_year=2016),
+        2018: Value(D("53721"), measured_year=2017),
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("year", "target", "percent"),
+    [
+        (2016, D("55403"), D("98.8")),  # 54,761 ÷ 55,403 = 0.98840…
+        (2017, D("55369"), D("93.9")),  # 52,015 ÷ 55,369 = 0.93942…
+        (2018, D("55336"), D("97.1")),  # 53,721 ÷ 55,336 = 0.97081…
+    ],
+)
+def test_declining_floor_is_judged_against_each_years_target(year, target, percent):
+    result = judge(TRANSIT, year)
+    assert (result.status, result.word) == (progress.BEHIND, "遅れ")
+    assert (result.compared_with, result.compared_with_kind) == (target, "year_target")
+    assert result.rate_percent == percent
+    assert result.rate_meaning == "その年度の目標値に対する実績値の割合"
+
+
+def test_declining_floor_met_in_a_year_and_missed_in_the_final_year():
+    met = Series(**{**TRANSIT.__dict__, "actuals": {2018: Value(D("55336"))}})
+    assert (judge(met, 2018).status, judge(met, 2018).rate_percent) == (progress.MET, D("100.0"))
+    missed = Series(**{**TRANSIT.__dict__, "actuals": {2019: Value(D("55301"))}})
+    assert judge(missed, 2019).status == progress.MISSED_AT_END
+
+
+def test_a_miss_before_the_final_year_is_still_behind():
+    # 保育所等利用待機児童数 (seed 001 l.2875–2880) with 6 children in H30 instead of H31
+    series = Series(**{**WAITING_CHILDREN.__dict__, "actuals": yearly({2018: 6})})
+    assert judge(series, 2018).status == progress.BEHIND
+
+
+def test_documented_outlook_of_a_miss_overrides_on_track():
+    # 市内総生産額: 2,496（H27）reaches the H30 target 2,465 (seed 001 l.2391–2409), but the second strategy's
+    # 【第１期戦略の検証】 says the final target 「達成に至らない見込みです」 (seed 001 l.280–284).
+    source = "第2期熊本市しごと・ひと・まち創生総合戦略【第１期戦略の検証】"
+    series = Series(**{**GDP.__dict__, "final_outlook": progress.OUTLOOK_MISS, "final_outlook_source": source})
+    result = judge(series, 2018)
+    assert (result.status, result.word, result.icon) == (progress.EXPECTED_MISS, "達成に至らない見込み", "▽")
+    assert result.reason == source
+    assert result.rate_percent == D("79.2")  # (2,496 − 2,325) ÷ (2,541 − 2,325) = 171 ÷ 216
+    assert judge(series, 2017).status == progress.BEHIND  # 2,354 < 2,400: behind stays behind
+
+
+def test_rate_below_zero_is_worse_than_the_baseline():
+    # 観光客入込数 (千人), seed 001 l.2759–2768: 5,566（H26）→ 5,875; H30 actual 4,954
+    series = Series(
+        direction=progress.HIGHER,
+        baseline=Value(D("5566"), measured_year=2014),
+        baseline_year=2015,
+        targets=yearly({2016: 5643, 2017: 5721, 2018: 5798, 2019: 5875}),
+        actuals=yearly({2018: 4954}),
+    )
+    result = judge(series, 2018)
+    assert result.rate_percent == D("-198.1")  # (4,954 − 5,566) ÷ (5,875 − 5,566) = −612 ÷ 309
+    assert result.rate_note == "基準値より悪化"
+
+
+def test_births_with_the_same_floor_are_judged_alike_in_both_plans():
+    # 出生数 7,000以上 in both plans (seed 001 l.843 and l.2434); H30 6,766: 6,766 ÷ 7,000 = 96.66 %
+    first = judge(BIRTHS, 2018)
+    second = judge(
+        Series(
+            direction=progress.HIGHER,
+            baseline=Value(D("6766")),
+            baseline_year=2018,
+            targets={2023: Value(D("7000"), comparator=progress.AT_LEAST)},
+            actuals={2020: Value(D("6766"))},
+        ),
+        2020,
+    )
+    assert (first.status, first.rate_percent, first.formula) == (progress.BEHIND, D("96.7"), second.formula)
+    assert (second.status, second.rate_percent) == (progress.BEHIND, D("96.7"))

@@ -140,7 +140,11 @@ def test_progress_on_the_reference_data(reference_data):
     births = judged("出生数", 2018)
     assert (births.status, births.is_provisional) == (progress.BEHIND, True)
     assert judged("企業立地件数（累計）", 2018).status == progress.MET
-    assert judged("市内総生産額", 2018).status == progress.ON_TRACK
+    # 2,496 reaches the H30 target 2,465, but seed 001 l.280–284 expects the final target to be missed
+    assert judged("市内総生産額", 2018).status == progress.EXPECTED_MISS
+    assert judged("公共交通機関の年間利用者数", 2018).status == progress.BEHIND  # 53,721 < 55,336 (l.3016, 3031)
+    waiting = Indicator.objects.with_series().get(plan__slug="kumamoto-strategy-1", name="保育所等利用待機児童数")
+    assert judge_indicator(waiting, 2019).status == progress.MISSED_AT_END  # 6 > 0 in H31 (l.2879–2881)
     survey = Indicator.objects.with_series().get(plan__slug="kumamoto-strategy-1", name__contains="仕事と子育ての両立")
     assert judge_indicator(survey, 2016).status == progress.NOT_MEASURED
 

@@ -135,3 +135,52 @@ def test_query_count_does_not_grow_with_the_number_of_indicators(client, path):
         indicator_with_series(plan, goals[n % 5], n)
     assert Indicator.objects.filter(plan=plan).count() == 200
     assert _queries(client, path.format(slug=plan.slug)) == small
+
+
+# --- Issue 13: what a latest value measures and when it was reported; figures as printed; labelled marks ---
+
+
+def test_plan_page_says_what_the_latest_value_measures_and_when_it_was_reported(client, reference_data):
+    body = client.get("/ja/areas/kumamoto/plans/kumamoto-strategy-1/").content.decode()
+    # 市内総生産額: the H30 column prints 「2,496（H27）」 (seed 001 l.2409), a 年度 figure (l.280 「平成27(2015)年度」)
+    assert "2,496（平成27年度の値・平成30年度報告）" in body
+    # 出生数: 6,766 is the 平成30年 figure (a calendar year, seed 001 l.788), reported in the H30 column
+    assert "6,766（概算値）（平成30年の値・平成30年度報告）" in body
+    assert "2,496<br>" not in body
+
+
+def test_indicator_page_prints_figures_as_the_source_does(client, reference_data):
+    # 熊本県内における正社員の有効求人倍率, seed 001 l.2543–2548: 0.75 0.8 0.85 0.9 / 0.56（H26） 0.8 1.02 1.14
+    def series_table(url):
+        body = client.get(url).content.decode()
+        start = body.index('<table class="series-table">')
+        return body[start : body.index("</table>", start)]
+
+    table = series_table("/ja/areas/kumamoto/indicators/S1-G1-P1-K1/")
+    assert ">0.8<" in table and ">1.02<" in table
+    assert "0.80" not in table and "0.90" not in table
+    # 新規学卒者（大学）の県内定着率, l.2930: 49, not 49.0
+    table = series_table("/ja/areas/kumamoto/indicators/S1-G2-P3-K1/")
+    assert ">49<" in table and "49.0" not in table
+
+
+def test_every_mark_on_list_pages_carries_the_portal_label(client, reference_data):
+    from tests.committee.test_public_review import LABEL, marks_of
+
+    for url in ("/ja/areas/kumamoto/plans/kumamoto-strategy-1/", "/ja/areas/kumamoto/indicators/S1-G3-P1-K1/"):
+        marks = marks_of(client.get(url).content.decode())
+        assert marks, url
+        assert [status for status, text in marks if text is None or LABEL not in text] == [], url
+
+
+def test_method_page_documents_the_new_rules(client, reference_data):
+    body = client.get("/ja/open-data/progress/").content.decode()
+    for words in (
+        "未達成（期間終了）",
+        "基準値より悪化",
+        "目標を超過",
+        "下がっていく下限",
+        "達成に至らない見込み",
+        "判定ルールの版",
+    ):
+        assert words in body, words

@@ -316,3 +316,23 @@ def test_rows_under_a_row_deleted_by_staff_are_skipped_and_reported(reference_da
     assert report.counts["kpi.observation"].skipped == 8
     assert report.counts["kpi.indicatorplacement"].skipped == 1
     assert report.counts["kpi.observation"].unchanged == 171 - 8
+
+
+def test_a_field_added_since_the_last_load_takes_the_shipped_value_while_at_its_default(reference_data):
+    """Issue 13 added Indicator.period and final_outlook: an install loaded before has no record of them, and the
+    values shipped (出生数 measures a 年, seed 001 l.788) arrive, unless staff already set them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Indicator)
+    for code in ("S1-G2-N1", "S1-G1-N1"):
+        record = ReferenceRecord.objects.get(content_type=content_type, natural_key=json.dumps([code]))
+        for name in ("period", "final_outlook", "final_outlook_source"):
+            record.values.pop(name, None)
+        record.save()
+    Indicator.objects.filter(code="S1-G2-N1").update(period="fiscal_year")  # as the migration left it
+    Indicator.objects.filter(code="S1-G1-N1").update(period="calendar_year", final_outlook="", final_outlook_source="")
+    load()
+    assert Indicator.objects.get(code="S1-G2-N1").period == "calendar_year"
+    gdp = Indicator.objects.get(code="S1-G1-N1")
+    assert gdp.final_outlook == "miss"  # still at its default: the shipped value arrives
+    assert gdp.period == "calendar_year"  # set by someone since: kept
