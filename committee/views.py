@@ -35,7 +35,7 @@ def _committee(area=None):
     """The committee of `area` (the URL's area on public pages); the first one where no area is given."""
     committees = Committee.objects.select_related("plan").order_by("pk")
     if area is not None:
-        committees = committees.filter(plan__area=area)
+        committees = committees.filter(area=area)
     committee = committees.first()
     if committee is None:
         raise Http404
@@ -66,7 +66,7 @@ class DashboardView(WorkspaceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         committee = _committee()
-        plans = list(Plan.objects.filter(indicators__isnull=False).distinct().order_by("order"))
+        plans = list(Plan.objects.filter(area=committee.area, indicators__isnull=False).distinct().order_by("order"))
         get = self.request.GET
         plan = next((p for p in plans if p.slug == get.get("plan")), None) or (
             committee.plan if committee.plan in plans else (plans[0] if plans else None)
@@ -334,7 +334,7 @@ class MeetingPublicView(DetailView):
 
     def get_queryset(self):
         return (
-            Meeting.objects.filter(committee__plan__area=url_area(self.request))
+            Meeting.objects.filter(committee__area=url_area(self.request))
             .select_related("committee")
             .prefetch_related("agenda_items", "documents")
         )

@@ -52,9 +52,9 @@ class ObservationInline(ScopedInlineMixin, admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
-    list_display = ("code", "name", "unit", "plan", "department", "direction", "is_cumulative")
-    list_filter = ("plan", "department", "direction", "is_cumulative")
-    list_select_related = ("plan", "department__municipality")
+    list_display = ("code", "name", "unit", "area", "plan", "department", "direction", "is_cumulative")
+    list_filter = ("area", "plan", "department", "direction", "is_cumulative")
+    list_select_related = ("area", "plan", "department__municipality")
     search_fields = ("code", "name", "notes")
     autocomplete_fields = ("department",)
     inlines = [IndicatorPlacementInline, ObservationInline]
