@@ -69,6 +69,13 @@ class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdm
         (_("出典・注記"), {"fields": ("source", "notes")}),
     )
 
+    def export_queryset(self, request):
+        return (
+            self.get_queryset(request)
+            .select_related("area", "plan", "department__municipality")
+            .order_by("area__slug", "code")
+        )
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Observation:
             return super().save_formset(request, form, formset, change)
@@ -328,7 +335,11 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
         )
 
     def export_queryset(self, request):
-        return self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+        return (
+            self.get_queryset(request)
+            .select_related("indicator__area")
+            .order_by("indicator__area__slug", "indicator__code", "fiscal_year", "kind")
+        )
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

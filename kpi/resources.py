@@ -235,6 +235,8 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
     On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
 
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
+    # Exported so that a file says which area's indicator each code is; on import it is read by the lookups.
+    area = fields.Field(attribute="indicator__area__slug", column_name=AREA_COLUMN, readonly=True)
     fiscal_year = fields.Field(attribute="fiscal_year", column_name="fiscal_year", widget=YearWidget())
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
     value = fields.Field(attribute="value", column_name="value", widget=JapaneseNumberWidget())
@@ -249,6 +251,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         model = Observation
         fields = (
             "indicator",
+            "area",
             "fiscal_year",
             "kind",
             "value",
@@ -261,6 +264,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         )
         export_order = (
             "indicator",
+            "area",
             "fiscal_year",
             "kind",
             "value",
@@ -289,7 +293,9 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         self._saved = []
 
     def get_export_queryset(self, request=None):
-        return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+        return Observation.objects.select_related("indicator__area").order_by(
+            "indicator__area__slug", "indicator__code", "fiscal_year", "kind"
+        )
 
     def before_import(self, dataset, **kwargs):
         """Read (and lock) the version of every value the file names; at confirmation, refuse if any changed.
@@ -544,6 +550,7 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
 
     As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""
 
+    area = fields.Field(attribute="area__slug", column_name=AREA_COLUMN, readonly=True)
     plan = fields.Field(attribute="plan", column_name="plan", widget=PlanWidget())
     decimals = fields.Field(attribute="decimals", column_name="decimals", widget=WholeNumberWidget())
     is_cumulative = fields.Field(attribute="is_cumulative", column_name="is_cumulative", widget=TrueFalseWidget())
@@ -560,6 +567,7 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
         model = Indicator
         fields = (
             "code",
+            "area",
             "plan",
             "name",
             "unit",
@@ -587,7 +595,9 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
         self.fields["plan"].widget.areas = areas
 
     def get_export_queryset(self, request=None):
-        return Indicator.objects.select_related("plan", "department__municipality").order_by("area__slug", "code")
+        return Indicator.objects.select_related("area", "plan", "department__municipality").order_by(
+            "area__slug", "code"
+        )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kpi.models import Indicator, Observation
-from kpi.resources import IndicatorResource
+from kpi.resources import IndicatorResource, ObservationResource
 from kpi.services import import_observations
 from tests.kpi.factories import IndicatorFactory
 from tests.vision.factories import MetroAreaFactory, PlanFactory
@@ -106,3 +106,16 @@ def test_an_indicator_import_with_a_plan_slug_of_two_areas_needs_the_area(twin):
     assert "複数の圏域" in outcome.errors[0].message and "area 列" in outcome.errors[0].message
     twin.refresh_from_db()
     assert twin.name == "別の圏域の指標"
+
+
+def test_an_export_names_each_rows_area_and_imports_back_unchanged(twin):
+    Observation.objects.create(indicator=twin, fiscal_year=2021, kind="actual", value=Decimal("7"))
+    rows = Observation.objects.filter(indicator__code="S2-G1-N1")
+    exported = ObservationResource().export(queryset=rows.select_related("indicator__area")).csv
+    lines = exported.splitlines()
+    assert lines[0].startswith("indicator_id,area,fiscal_year,kind,value")
+    assert any(line.startswith("S2-G1-N1,other-area,2021,actual,7,") for line in lines)
+    assert any(line.startswith("S2-G1-N1,kumamoto,") for line in lines)
+    outcome = import_observations(exported.encode("utf-8-sig"), "export.csv", dry_run=True)
+    assert outcome.ok, outcome.errors
+    assert outcome.totals["skip"] == rows.count()
