@@ -151,7 +151,7 @@ class Indicator(models.Model):
     def get_absolute_url(self):
         from vision.selectors import area_slug
 
-        return reverse("kpi:indicator_detail", kwargs={"area_slug": area_slug(self.plan.area_id), "code": self.code})
+        return reverse("kpi:indicator_detail", kwargs={"area_slug": area_slug(self.area_id), "code": self.code})
 
     def natural_key(self):
         return (*self.area.natural_key(), self.code)
