@@ -473,8 +473,13 @@ class RoleAssignment(models.Model):
 
 
 class VisionGoalLinkManager(models.Manager):
-    def get_by_natural_key(self, policy_area_code, plan_slug, goal_code):
-        return self.get(policy_area__code=policy_area_code, goal__plan__slug=plan_slug, goal__code=goal_code)
+    def get_by_natural_key(self, policy_area_code, area_slug, plan_slug, goal_code):
+        return self.get(
+            policy_area__code=policy_area_code,
+            goal__plan__area__slug=area_slug,
+            goal__plan__slug=plan_slug,
+            goal__code=goal_code,
+        )
 
 
 class VisionGoalLink(models.Model):

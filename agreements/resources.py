@@ -1,10 +1,12 @@
 """Import and export of agreements' role tables (別表) with django-import-export.
 
-A row is found by the agreement (partner's local government code and version) and the policy-area code. Only
+A row is found by the agreement (partner's local government code and version, within the area named by the
+optional `area` column, which a partner with agreements in several areas needs) and the policy-area code. Only
 a draft agreement's table can be imported: a signed text changes by amendment.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -16,24 +18,35 @@ from .models import Agreement, PolicyArea, RoleAssignment
 
 
 class AgreementWidget(widgets.Widget):
-    """The agreement with this partner (code in this column) and the version in the `version` column."""
+    """The agreement with this partner (code in this column) and the version in the `version` column, in the area
+    of the `area` column (slug or name) when the row names one."""
 
     def clean(self, value, row=None, **kwargs):
         code = str(value or "").strip()
         version = str((row or {}).get("version") or "1").strip()
+        area = str((row or {}).get("area") or "").strip()
         if not version.isdigit():
             raise ValueError(_("版は数字で入力してください: %(value)s") % {"value": version})
-        agreement = (
-            Agreement.objects.select_related("partner", "central_city")
-            .filter(partner__lg_code=code, version=int(version))
-            .first()
+        agreements = Agreement.objects.select_related("partner", "central_city", "area").filter(
+            partner__lg_code=code, version=int(version)
         )
-        if agreement is None:
+        if area:
+            agreements = agreements.filter(Q(area__slug=area) | Q(area__name=area))
+        found = list(agreements.order_by("area__slug")[:10])
+        if not found:
             raise ValueError(
                 _("市町村コード %(code)s との第%(version)s版の連携協約は登録されていません。")
                 % {"code": code, "version": version}
             )
-        return agreement
+        if len(found) > 1:
+            raise ValueError(
+                _(
+                    "市町村コード %(code)s との第%(version)s版の連携協約は複数の圏域（%(areas)s）にあります。"
+                    "area 列に圏域の識別名を入力してください。"
+                )
+                % {"code": code, "version": version, "areas": "、".join(a.area.slug for a in found)}
+            )
+        return found[0]
 
     def render(self, value, obj=None, **kwargs):
         return value.partner.lg_code if value else ""

@@ -155,7 +155,7 @@ def prepare(stored=False):
     plan = Indicator.objects.get(code="S2-G1-N1").plan
     count = -(-MAX_ROWS // (len(YEARS) * len(KINDS)))
     Indicator.objects.bulk_create(
-        Indicator(code=f"BENCH-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(count)
+        Indicator(code=f"BENCH-{n}", plan=plan, area=plan.area, name=f"指標{n}", unit="件") for n in range(count)
     )
     if stored:  # every row of the files is then an update, which keeps more per row than a new one
         indicators = {indicator.code: indicator for indicator in Indicator.objects.filter(code__startswith="BENCH-")}

@@ -60,7 +60,7 @@ def main():
     call_command("load_reference_data", verbosity=0)
     plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–2023
     Indicator.objects.bulk_create(
-        Indicator(code=f"BENCH-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(ROWS // 4)
+        Indicator(code=f"BENCH-{n}", plan=plan, area=plan.area, name=f"指標{n}", unit="件") for n in range(ROWS // 4)
     )
     rows = [(f"BENCH-{n}", year, n * 10 + year % 10) for n in range(ROWS // 4) for year in range(2020, 2024)]
     data = ("\r\n".join([HEADER] + [f"{c},{y},actual,{v},,,false,,," for c, y, v in rows]) + "\r\n").encode("cp932")

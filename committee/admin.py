@@ -63,12 +63,15 @@ class ClosedReviewInlineMixin(ClosedReviewReadOnlyMixin):
 
 @admin.register(Committee)
 class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "short_name", "plan", "established_fiscal_year", "meetings_public_by_default")
-    list_filter = ("plan", "meetings_public_by_default", "decision_rule")
-    list_select_related = ("plan",)
+    list_display = ("name", "short_name", "area", "plan", "established_fiscal_year", "meetings_public_by_default")
+    list_filter = ("area", "plan", "meetings_public_by_default", "decision_rule")
+    list_select_related = ("area", "plan")
     search_fields = ("name", "short_name", "slug", "rules")
     fieldsets = (
-        (None, {"fields": ("slug", "name", "short_name", "plan", "established_on", "established_fiscal_year")}),
+        (
+            None,
+            {"fields": ("area", "slug", "name", "short_name", "plan", "established_on", "established_fiscal_year")},
+        ),
         (
             _("運営要綱"),
             {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kpi.models import Indicator
-from vision.models import Goal, Plan
+from vision.models import Goal, MetroArea, Plan
 from vision.wareki import fiscal_year_of
 
 from . import rules
@@ -21,8 +21,8 @@ REVIEW_CLOSED_MESSAGE = _("締め切った検証は変更・削除できませ�
 
 
 class CommitteeManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+    def get_by_natural_key(self, area_slug, slug):
+        return self.get(area__slug=area_slug, slug=slug)
 
 
 class Committee(models.Model):
@@ -32,8 +32,15 @@ class Committee(models.Model):
         MAJORITY_OF_PRESENT = "majority", _("出席委員の過半数（可否同数のときは議長が決する）")
         TWO_THIRDS_OF_PRESENT = "two_thirds", _("出席委員の3分の2以上")
 
-    slug = models.SlugField(_("識別名"), unique=True)
-    name = models.CharField(_("名称"), max_length=200, unique=True)
+    area = models.ForeignKey(
+        MetroArea,
+        verbose_name=_("連携中枢都市圏"),
+        on_delete=models.PROTECT,
+        related_name="committees",
+        help_text=_("委員会を置く圏域。検証する計画はこの圏域の計画から選びます。"),
+    )
+    slug = models.SlugField(_("識別名"), help_text=_("圏域内で一意の、半角英数字の識別名。"))
+    name = models.CharField(_("名称"), max_length=200)
     short_name = models.CharField(_("略称"), max_length=100, blank=True)
     plan = models.ForeignKey(
         Plan,
@@ -97,16 +104,30 @@ class Committee(models.Model):
                     "非公開の議決の割合は、分子と分母をそろえて 1 以下の分数で入力してください。"
                 ),
             ),
+            models.UniqueConstraint(
+                fields=("area", "slug"),
+                name="%(app_label)s_%(class)s_unique_area_slug",
+                violation_error_message=_("この圏域には同じ識別名の検証委員会が既にあります。"),
+            ),
+            models.UniqueConstraint(
+                fields=("area", "name"),
+                name="%(app_label)s_%(class)s_unique_area_name",
+                violation_error_message=_("この圏域には同じ名称の検証委員会が既にあります。"),
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
-        return (self.slug,)
+        return (*self.area.natural_key(), self.slug)
+
+    natural_key.dependencies = ["vision.metroarea"]
 
     def clean(self):
         errors = {}
+        if self.plan_id is not None and self.area_id is not None and self.plan.area_id != self.area_id:
+            errors["plan"] = _("委員会の圏域の計画を選んでください。")
         if self.quorum_numerator is not None and self.quorum_denominator is not None:
             if not 0 < self.quorum_numerator <= self.quorum_denominator:
                 errors["quorum_numerator"] = _("定足数は 0 より大きく 1 以下の分数で入力してください。")
@@ -130,8 +151,8 @@ class MemberQuerySet(models.QuerySet):
 
 
 class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
-    def get_by_natural_key(self, committee_slug, name):
-        return self.get(committee__slug=committee_slug, name=name)
+    def get_by_natural_key(self, area_slug, committee_slug, name):
+        return self.get(committee__area__slug=area_slug, committee__slug=committee_slug, name=name)
 
 
 class Member(models.Model):
@@ -207,8 +228,13 @@ class AppointmentQuerySet(models.QuerySet):
 
 
 class AppointmentManager(models.Manager.from_queryset(AppointmentQuerySet)):
-    def get_by_natural_key(self, committee_slug, name, starts_on):
-        return self.get(member__committee__slug=committee_slug, member__name=name, starts_on=starts_on)
+    def get_by_natural_key(self, area_slug, committee_slug, name, starts_on):
+        return self.get(
+            member__committee__area__slug=area_slug,
+            member__committee__slug=committee_slug,
+            member__name=name,
+            starts_on=starts_on,
+        )
 
 
 class Appointment(models.Model):
@@ -298,8 +324,10 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
-    def get_by_natural_key(self, committee_slug, fiscal_year, number):
-        return self.get(committee__slug=committee_slug, fiscal_year=fiscal_year, number=number)
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year, number):
+        return self.get(
+            committee__area__slug=area_slug, committee__slug=committee_slug, fiscal_year=fiscal_year, number=number
+        )
 
 
 class Meeting(models.Model):
@@ -379,9 +407,9 @@ class Meeting(models.Model):
 
 
 class AgendaItemManager(models.Manager):
-    def get_by_natural_key(self, committee_slug, fiscal_year, number, order):
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year, number, order):
         return self.get(
-            meeting=Meeting.objects.get_by_natural_key(committee_slug, fiscal_year, number),
+            meeting=Meeting.objects.get_by_natural_key(area_slug, committee_slug, fiscal_year, number),
             order=order,
         )
 
@@ -417,9 +445,9 @@ class AgendaItem(models.Model):
 
 
 class MeetingDocumentManager(models.Manager):
-    def get_by_natural_key(self, committee_slug, fiscal_year, number, title):
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year, number, title):
         return self.get(
-            meeting=Meeting.objects.get_by_natural_key(committee_slug, fiscal_year, number),
+            meeting=Meeting.objects.get_by_natural_key(area_slug, committee_slug, fiscal_year, number),
             title=title,
         )
 
@@ -545,8 +573,8 @@ class ReviewQuerySet(models.QuerySet):
 
 
 class ReviewManager(models.Manager.from_queryset(ReviewQuerySet)):
-    def get_by_natural_key(self, committee_slug, fiscal_year):
-        return self.get(committee__slug=committee_slug, fiscal_year=fiscal_year)
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year):
+        return self.get(committee__area__slug=area_slug, committee__slug=committee_slug, fiscal_year=fiscal_year)
 
 
 class Review(models.Model):
@@ -637,10 +665,12 @@ def _review_is_closed(review_id):
 
 
 class EvaluationManager(models.Manager):
-    def get_by_natural_key(self, committee_slug, fiscal_year, plan_slug, goal_code):
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year, plan_area_slug, plan_slug, goal_code):
         return self.get(
+            review__committee__area__slug=area_slug,
             review__committee__slug=committee_slug,
             review__fiscal_year=fiscal_year,
+            policy__plan__area__slug=plan_area_slug,
             policy__plan__slug=plan_slug,
             policy__code=goal_code,
         )
@@ -780,8 +810,12 @@ class Comment(models.Model):
 
 
 class EditionManager(models.Manager):
-    def get_by_natural_key(self, committee_slug, fiscal_year):
-        return self.get(review__committee__slug=committee_slug, review__fiscal_year=fiscal_year)
+    def get_by_natural_key(self, area_slug, committee_slug, fiscal_year):
+        return self.get(
+            review__committee__area__slug=area_slug,
+            review__committee__slug=committee_slug,
+            review__fiscal_year=fiscal_year,
+        )
 
 
 class Edition(models.Model):

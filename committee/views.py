@@ -33,7 +33,7 @@ SORTS = {
 
 def _committee(area):
     """The committee of `area`: the URL's area, or on the workspace (not yet under an area) the default area."""
-    committee = Committee.objects.select_related("plan__area").filter(plan__area=area).order_by("pk").first()
+    committee = Committee.objects.select_related("plan", "area").filter(area=area).order_by("pk").first()
     if committee is None:
         raise Http404
     return committee
@@ -63,9 +63,7 @@ class DashboardView(WorkspaceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         committee = _committee(url_area(self.request))
-        plans = list(
-            Plan.objects.filter(area=committee.plan.area, indicators__isnull=False).distinct().order_by("order")
-        )
+        plans = list(Plan.objects.filter(area=committee.area, indicators__isnull=False).distinct().order_by("order"))
         get = self.request.GET
         plan = next((p for p in plans if p.slug == get.get("plan")), None) or (
             committee.plan if committee.plan in plans else (plans[0] if plans else None)
@@ -339,7 +337,7 @@ class MeetingPublicView(DetailView):
 
     def get_queryset(self):
         return (
-            Meeting.objects.filter(committee__plan__area=url_area(self.request))
+            Meeting.objects.filter(committee__area=url_area(self.request))
             .select_related("committee")
             .prefetch_related("agenda_items", "documents")
         )

@@ -52,9 +52,9 @@ class ObservationInline(ScopedInlineMixin, admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
-    list_display = ("code", "name", "unit", "plan", "department", "direction", "is_cumulative")
-    list_filter = ("plan", "department", "direction", "is_cumulative")
-    list_select_related = ("plan", "department__municipality")
+    list_display = ("code", "name", "unit", "area", "plan", "department", "direction", "is_cumulative")
+    list_filter = ("area", "plan", "department", "direction", "is_cumulative")
+    list_select_related = ("area", "plan", "department__municipality")
     search_fields = ("code", "name", "notes")
     autocomplete_fields = ("department",)
     inlines = [IndicatorPlacementInline, ObservationInline]
@@ -69,6 +69,13 @@ class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdm
         (_("担当と締切"), {"fields": ("department", "actual_due_month", "actual_due_day")}),
         (_("出典・注記"), {"fields": ("source", "notes", "baseline_row")}),
     )
+
+    def export_queryset(self, request):
+        return (
+            self.get_queryset(request)
+            .select_related("area", "plan", "department__municipality")
+            .order_by("area__slug", "code")
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Observation:
@@ -329,7 +336,11 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
         )
 
     def export_queryset(self, request):
-        return self.get_queryset(request).select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+        return (
+            self.get_queryset(request)
+            .select_related("indicator__area")
+            .order_by("indicator__area__slug", "indicator__code", "fiscal_year", "kind")
+        )
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -49,7 +49,8 @@ def header_year(header) -> int | None:
 
 
 def detect_layout(headers) -> str:
-    """'long' when the header names a fiscal_year column, 'wide' when its columns are years."""
+    """'long' when the header names a fiscal_year column, 'wide' when its columns are years (an `area` column, the
+    indicator's 圏域, may come with either)."""
     names = [str(h).strip() for h in headers]
     if "fiscal_year" in names:
         return "long"
@@ -109,9 +110,12 @@ def wide_to_long(rows):
     year_columns = [(index, header, header_year(header)) for index, header in enumerate(headers)]
     year_columns = [(index, header, year) for index, header, year in year_columns if year]
     id_index, kind_index = headers.index("indicator_id"), headers.index("kind")
+    # The optional area column (indicator codes are unique per area) goes with each row's values.
+    area_index = headers.index("area") if "area" in headers else None
     # Only the columns the wide layout carries: a note or a missing reason stored earlier is left alone.
     carried = ("value", "comparator", "measured_year", "provisional", "printed")
-    dataset = tablib.Dataset(headers=["indicator_id", "fiscal_year", "kind", *carried])
+    area_header = ["area"] if area_index is not None else []
+    dataset = tablib.Dataset(headers=["indicator_id", *area_header, "fiscal_year", "kind", *carried])
     sources, errors = [], []
     for file_row, row in zip(file_rows(rows)[1:], rows[1:], strict=True):
         kind = KIND_WORDS.get(str(row[kind_index]).strip())
@@ -130,7 +134,8 @@ def wide_to_long(rows):
                 continue
             # the cell states its comparator and measured year: one it does not state is cleared, not kept
             values = [cell[name] if cell[name] != "" else CLEAR_MARKER for name in carried]
-            dataset.append([str(row[id_index]).strip(), year, kind, *values])
+            area = [str(row[area_index] or "").strip()] if area_index is not None else []
+            dataset.append([str(row[id_index]).strip(), *area, year, kind, *values])
             sources.append((file_row, header))
             if len(dataset) > tabular.MAX_ROWS:  # each year column is a row to import: the same cap holds
                 raise ImportFileError(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from vision.models import Department, Goal, Plan
+from vision.models import Department, Goal, MetroArea, Plan
 
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -43,8 +43,8 @@ class IndicatorQuerySet(models.QuerySet):
 
 
 class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
+    def get_by_natural_key(self, area_slug, code):
+        return self.get(area__slug=area_slug, code=code)
 
 
 class Indicator(models.Model):
@@ -71,10 +71,18 @@ class Indicator(models.Model):
     code = models.CharField(
         _("指標コード"),
         max_length=40,
-        unique=True,
-        help_text=_("取込み・書出しで使う識別子（例: S2-G1-N1）。"),
+        help_text=_("取込み・書出しで使う、圏域内で一意の識別子（例: S2-G1-N1）。"),
     )
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.PROTECT, related_name="indicators")
+    # The plan's area, copied on the row so that the database holds the code unique per area (save() keeps it).
+    area = models.ForeignKey(
+        MetroArea,
+        verbose_name=_("連携中枢都市圏"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        editable=False,
+        help_text=_("計画の圏域（計画から自動で設定されます）。"),
+    )
     name = models.CharField(_("指標名"), max_length=300)
     unit = models.CharField(_("単位"), max_length=30)
     decimals = models.PositiveSmallIntegerField(
@@ -165,21 +173,45 @@ class Indicator(models.Model):
                 name="%(app_label)s_%(class)s_due_month_and_day_together",
                 violation_error_message=_("締切は月と日の両方を入力してください。"),
             ),
+            models.UniqueConstraint(
+                fields=("area", "code"),
+                name="%(app_label)s_%(class)s_unique_area_code",
+                violation_error_message=_("この圏域には同じ指標コードの指標が既にあります。"),
+            ),
         ]
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The area always follows the plan (a form or an import names the plan only).
+        if self.plan_id is not None:
+            self.area_id = self.plan.area_id
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "plan" in update_fields and "area" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "area"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         from vision.selectors import area_slug
 
-        return reverse("kpi:indicator_detail", kwargs={"area_slug": area_slug(self.plan.area_id), "code": self.code})
+        return reverse("kpi:indicator_detail", kwargs={"area_slug": area_slug(self.area_id), "code": self.code})
 
     def natural_key(self):
-        return (self.code,)
+        return (*self.area.natural_key(), self.code)
+
+    natural_key.dependencies = ["vision.metroarea", "vision.plan"]
 
     def clean(self):
         errors = {}
+        if self.plan_id is not None:
+            self.area_id = self.plan.area_id
+            # Repeated here because forms leave the non-editable area out of their constraint checks.
+            if (
+                self.code
+                and Indicator.objects.filter(area_id=self.area_id, code=self.code).exclude(pk=self.pk).exists()
+            ):
+                errors["code"] = _("この圏域には同じ指標コードの指標が既にあります。")
         if self.cumulative_since and not self.is_cumulative:
             errors["cumulative_since"] = _("累計の起点は累計の指標にだけ入力できます。")
         if self.final_outlook and not self.final_outlook_source:
@@ -200,8 +232,14 @@ class Indicator(models.Model):
 
 
 class IndicatorPlacementManager(models.Manager):
-    def get_by_natural_key(self, indicator_code, plan_slug, goal_code):
-        return self.get(indicator__code=indicator_code, goal__plan__slug=plan_slug, goal__code=goal_code)
+    def get_by_natural_key(self, area_slug, indicator_code, plan_slug, goal_code):
+        return self.get(
+            indicator__area__slug=area_slug,
+            indicator__code=indicator_code,
+            goal__plan__area__slug=area_slug,
+            goal__plan__slug=plan_slug,
+            goal__code=goal_code,
+        )
 
 
 class IndicatorPlacement(models.Model):
@@ -245,7 +283,8 @@ class IndicatorPlacement(models.Model):
         return f"{self.goal} / {self.indicator}{suffix}"
 
     def natural_key(self):
-        return (self.indicator.code, *self.goal.natural_key())
+        # The goal is in the indicator's plan (clean()), so in its area: the area is said once.
+        return (*self.indicator.natural_key(), self.goal.plan.slug, self.goal.code)
 
     natural_key.dependencies = ["kpi.indicator", "vision.goal"]
 
@@ -305,8 +344,10 @@ class ObservationQuerySet(models.QuerySet):
 
 
 class ObservationManager(models.Manager):
-    def get_by_natural_key(self, indicator_code, fiscal_year, kind):
-        return self.get(indicator__code=indicator_code, fiscal_year=fiscal_year, kind=kind)
+    def get_by_natural_key(self, area_slug, indicator_code, fiscal_year, kind):
+        return self.get(
+            indicator__area__slug=area_slug, indicator__code=indicator_code, fiscal_year=fiscal_year, kind=kind
+        )
 
 
 class Observation(models.Model):
@@ -429,7 +470,7 @@ class Observation(models.Model):
         return f"{self.indicator} {self.fiscal_year} {self.get_kind_display()}"
 
     def natural_key(self):
-        return (self.indicator.code, self.fiscal_year, self.kind)
+        return (*self.indicator.natural_key(), self.fiscal_year, self.kind)
 
     natural_key.dependencies = ["kpi.indicator"]
 
@@ -455,9 +496,9 @@ class Observation(models.Model):
 
 
 class TargetRevisionManager(models.Manager):
-    def get_by_natural_key(self, indicator_code, fiscal_year, kind, revised_on):
+    def get_by_natural_key(self, area_slug, indicator_code, fiscal_year, kind, revised_on):
         return self.get(
-            observation=Observation.objects.get_by_natural_key(indicator_code, fiscal_year, kind),
+            observation=Observation.objects.get_by_natural_key(area_slug, indicator_code, fiscal_year, kind),
             revised_on=revised_on,
         )
 

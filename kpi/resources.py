@@ -1,12 +1,18 @@
 """Import and export of indicators and series values with django-import-export.
 
-Rows are found by natural keys (indicator code; indicator, fiscal year and kind), never by database id.
+Rows are found by natural keys (indicator code; indicator, fiscal year and kind), never by database id. Codes
+are unique per area: a code is looked up among the areas the import may mean, within the row's area when the
+optional `area` column names one (slug or name), and a code found in several areas with no area in the row is a
+row error, never a guess.
 Imports validate like forms (clean_model_instances) and the caller runs them with
 rollback_on_validation_errors, so a file with one bad row writes nothing. Instances are preloaded once per file
 (one query for the indicators, one for their values) instead of one lookup per row.
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -98,45 +104,95 @@ class TrueFalseWidget(widgets.Widget):
         return "true" if value else "false"
 
 
+AREA_COLUMN = "area"
+
+
+class IndicatorCodes:
+    """The indicators a file names, loaded in one query: by code, among `areas` (every area when None)."""
+
+    def __init__(self, codes, areas=None):
+        indicators = Indicator.objects.filter(code__in=codes).select_related("plan", "department", "area")
+        if areas is not None:
+            indicators = indicators.filter(area__in=areas)
+        self.by_code = defaultdict(list)
+        for indicator in indicators.order_by("area__slug"):
+            self.by_code[indicator.code].append(indicator)
+
+    @property
+    def indicators(self):
+        return [indicator for found in self.by_code.values() for indicator in found]
+
+    def find(self, code, area=""):
+        """The indicator with this code, in the area named by `area` (slug or name) when given.
+
+        A ValueError says why there is none: an unknown code, or a code of several areas and no area named.
+        """
+        code, area = str(code or "").strip(), str(area or "").strip()
+        if not code:
+            raise ValueError(_("指標コードを入力してください。"))
+        found = self.by_code.get(code, [])
+        if area:
+            found = [indicator for indicator in found if area in (indicator.area.slug, indicator.area.name)]
+            if not found:
+                raise ValueError(
+                    _("圏域 %(area)s に指標コード %(code)s は登録されていません（%(column)s 列は圏域の識別名か名称）。")
+                    % {"area": area, "code": code, "column": AREA_COLUMN}
+                )
+        if not found:
+            raise ValueError(_("指標コード %(code)s は登録されていません。") % {"code": code})
+        if len(found) > 1:
+            raise ValueError(
+                _(
+                    "指標コード %(code)s は複数の圏域（%(areas)s）にあります。"
+                    "%(column)s 列に圏域の識別名を入力してください。"
+                )
+                % {"code": code, "areas": "、".join(i.area.slug for i in found), "column": AREA_COLUMN}
+            )
+        return found[0]
+
+
+def _row_codes(dataset):
+    if not dataset or not dataset.headers or "indicator_id" not in dataset.headers:
+        return set()
+    return {str(code).strip() for code in dataset["indicator_id"]}
+
+
 class CachedIndicatorWidget(widgets.ForeignKeyWidget):
-    """An indicator by its code, looked up in the instance loader's preloaded dict (no query per row)."""
+    """An indicator by its code (and the row's area), looked up in the file's preloaded codes (no query per row)."""
 
     def __init__(self):
         super().__init__(Indicator, field="code")
-        self.cache = None
+        self.codes = None
 
     def clean(self, value, row=None, **kwargs):
-        code = str(value or "").strip()
-        if not code:
-            raise ValueError(_("指標コードを入力してください。"))
-        indicator = self.cache.get(code) if self.cache is not None else Indicator.objects.filter(code=code).first()
-        if indicator is None:
-            raise ValueError(_("指標コード %(code)s は登録されていません。") % {"code": code})
-        return indicator
+        codes = self.codes if self.codes is not None else IndicatorCodes({str(value or "").strip()})
+        return codes.find(value, (row or {}).get(AREA_COLUMN))
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
 
 
 class ObservationLoader(BaseInstanceLoader):
-    """Preloads the file's indicators and their existing values, keyed by (code, fiscal year, kind)."""
+    """Preloads the file's existing values, keyed by (indicator id, fiscal year, kind)."""
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        codes = {str(code).strip() for code in dataset["indicator_id"]} if dataset and dataset.headers else set()
-        indicators = Indicator.objects.filter(code__in=codes).select_related("plan", "department")
-        resource.fields["indicator"].widget.cache = {indicator.code: indicator for indicator in indicators}
-        by_id = {indicator.pk: indicator for indicator in indicators}
+        self.codes = resource.codes if resource.codes is not None else IndicatorCodes(_row_codes(dataset))
+        resource.fields["indicator"].widget.codes = self.codes
+        by_id = {indicator.pk: indicator for indicator in self.codes.indicators}
         self.existing = {}
         for observation in Observation.objects.filter(indicator__in=list(by_id)):
             # one Indicator object per indicator, shared, not one joined copy per value (memory, at 20,000 rows)
             observation.indicator = by_id[observation.indicator_id]
-            self.existing[(observation.indicator.code, observation.fiscal_year, observation.kind)] = observation
+            self.existing[(observation.indicator_id, observation.fiscal_year, observation.kind)] = observation
         resource.existing_baselines = {
-            code: year for (code, year, kind) in self.existing if kind == Observation.Kind.BASELINE
+            indicator_id: year for (indicator_id, year, kind) in self.existing if kind == Observation.Kind.BASELINE
         }
 
     def get_instance(self, row):
         try:
             key = (
-                str(row["indicator_id"]).strip(),
+                self.codes.find(row["indicator_id"], row.get(AREA_COLUMN)).pk,
                 YearWidget().clean(row["fiscal_year"]),
                 KindWidget().clean(row["kind"]),
             )
@@ -145,15 +201,16 @@ class ObservationLoader(BaseInstanceLoader):
         return self.existing.get(key)
 
 
-def file_versions(dataset):
-    """{"code/year/kind": version} for every value a file names (0 for one not stored yet), rows locked."""
+def file_versions(dataset, codes=None):
+    """{"area/code/year/kind": version} for every value a file names (0 for one not stored yet), rows locked."""
+    codes = codes if codes is not None else IndicatorCodes(_row_codes(dataset))
     keys = set()
     if dataset.headers and {"indicator_id", "fiscal_year", "kind"} <= set(dataset.headers):
         for row in dataset.dict:
             try:
                 keys.add(
                     (
-                        str(row["indicator_id"]).strip(),
+                        codes.find(row["indicator_id"], row.get(AREA_COLUMN)),
                         YearWidget().clean(row["fiscal_year"]),
                         KindWidget().clean(row["kind"]),
                     )
@@ -161,12 +218,15 @@ def file_versions(dataset):
             except ValueError:
                 continue  # reported as a row error when the row is read
     stored = {
-        (code, year, kind): version
-        for code, year, kind, version in Observation.objects.select_for_update()
-        .filter(indicator__code__in={key[0] for key in keys})
-        .values_list("indicator__code", "fiscal_year", "kind", "lock_version")
+        (indicator_id, year, kind): version
+        for indicator_id, year, kind, version in Observation.objects.select_for_update()
+        .filter(indicator__in={key[0].pk for key in keys})
+        .values_list("indicator_id", "fiscal_year", "kind", "lock_version")
     }
-    return {f"{code}/{year}/{kind}": stored.get((code, year, kind), 0) for code, year, kind in keys}
+    return {
+        f"{indicator.area.slug}/{indicator.code}/{year}/{kind}": stored.get((indicator.pk, year, kind), 0)
+        for indicator, year, kind in keys
+    }
 
 
 class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource):
@@ -175,6 +235,8 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
     On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
 
     indicator = fields.Field(attribute="indicator", column_name="indicator_id", widget=CachedIndicatorWidget())
+    # Exported so that a file says which area's indicator each code is; on import it is read by the lookups.
+    area = fields.Field(attribute="indicator__area__slug", column_name=AREA_COLUMN, readonly=True)
     fiscal_year = fields.Field(attribute="fiscal_year", column_name="fiscal_year", widget=YearWidget())
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
     value = fields.Field(attribute="value", column_name="value", widget=JapaneseNumberWidget())
@@ -189,6 +251,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         model = Observation
         fields = (
             "indicator",
+            "area",
             "fiscal_year",
             "kind",
             "value",
@@ -201,6 +264,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         )
         export_order = (
             "indicator",
+            "area",
             "fiscal_year",
             "kind",
             "value",
@@ -218,16 +282,20 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, user=None, expected_versions=None, **kwargs):
+    def __init__(self, user=None, expected_versions=None, areas=None, **kwargs):
         super().__init__(user=user, **kwargs)
         self.expected_versions = expected_versions
+        self.areas = areas  # the areas the file may mean (None: every area)
+        self.codes = None
         self.read_versions = {}
         self.existing_baselines = {}
         self._seen = {}
         self._saved = []
 
     def get_export_queryset(self, request=None):
-        return Observation.objects.select_related("indicator").order_by("indicator__code", "fiscal_year", "kind")
+        return Observation.objects.select_related("indicator__area").order_by(
+            "indicator__area__slug", "indicator__code", "fiscal_year", "kind"
+        )
 
     def before_import(self, dataset, **kwargs):
         """Read (and lock) the version of every value the file names; at confirmation, refuse if any changed.
@@ -236,7 +304,8 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         `expected_versions`, so a value changed by someone else in between is never overwritten unseen.
         """
         super().before_import(dataset, **kwargs)
-        self.read_versions = file_versions(dataset)
+        self.codes = IndicatorCodes(_row_codes(dataset), self.areas)
+        self.read_versions = file_versions(dataset, self.codes)
         if self.expected_versions is None:
             return
         changed = sorted(
@@ -270,7 +339,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if instance.indicator_id and instance.fiscal_year and instance.kind and "indicator" not in errors:
-            key = (instance.indicator.code, instance.fiscal_year, instance.kind)
+            key = (instance.indicator_id, instance.fiscal_year, instance.kind)
             row_number = kwargs.get("row_number")
             if key in self._seen and self._seen[key] != row_number:
                 errors["indicator"] = _("同じ指標・年度・種別の行が %(row)s 件目のデータ行にもあります。") % {
@@ -278,7 +347,7 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
                 }
             self._seen.setdefault(key, row_number)
             if instance.kind == Observation.Kind.BASELINE:
-                year = self.existing_baselines.setdefault(instance.indicator.code, instance.fiscal_year)
+                year = self.existing_baselines.setdefault(instance.indicator_id, instance.fiscal_year)
                 if year != instance.fiscal_year:
                     errors["fiscal_year"] = _("この指標の基準値は既に %(year)s 年度にあります（基準値は1つです）。") % {
                         "year": year
@@ -370,18 +439,76 @@ class ObservationWriteResource(ObservationResource):
         skip_html_diff = True
 
 
+def find_plan(slug, area="", areas=None):
+    """The plan with this slug, in the area named by `area` (slug or name) when given, among `areas` (None: all).
+
+    A ValueError says why there is none: an unknown slug, or a slug of several areas and no area named.
+    """
+    slug, area = str(slug or "").strip(), str(area or "").strip()
+    plans = Plan.objects.filter(slug=slug).select_related("area") if slug else Plan.objects.none()
+    if areas is not None:
+        plans = plans.filter(area__in=areas)
+    if area:
+        plans = plans.filter(Q(area__slug=area) | Q(area__name=area))
+    found = list(plans.order_by("area__slug")[:10])
+    if not found:
+        if area:
+            raise ValueError(
+                _("圏域 %(area)s に計画 %(slug)s は登録されていません（計画の識別名で入力）。")
+                % {"area": area, "slug": slug}
+            )
+        raise ValueError(_("計画 %(slug)s は登録されていません（計画の識別名で入力）。") % {"slug": slug})
+    if len(found) > 1:
+        raise ValueError(
+            _("計画 %(slug)s は複数の圏域（%(areas)s）にあります。%(column)s 列に圏域の識別名を入力してください。")
+            % {"slug": slug, "areas": "、".join(plan.area.slug for plan in found), "column": AREA_COLUMN}
+        )
+    return found[0]
+
+
 class PlanWidget(widgets.ForeignKeyWidget):
-    """A plan by its slug (plan_id in the open data), with a Japanese message for one that does not exist."""
+    """A plan by its slug (plan_id in the open data) within the row's area, with a Japanese message for one that
+    does not exist or is ambiguous."""
 
     def __init__(self):
         super().__init__(Plan, field="slug")
+        self.areas = None
 
     def clean(self, value, row=None, **kwargs):
-        slug = str(value or "").strip()
-        plan = Plan.objects.filter(slug=slug).first() if slug else None
-        if plan is None:
-            raise ValueError(_("計画 %(slug)s は登録されていません（計画の識別名で入力）。") % {"slug": slug})
-        return plan
+        return find_plan(value, (row or {}).get(AREA_COLUMN), self.areas)
+
+
+class IndicatorLoader(BaseInstanceLoader):
+    """An indicator by its code within its plan's area (the row's plan, or the row's area when it names no plan)."""
+
+    def get_instance(self, row):
+        code = str(row.get("code") or "").strip()
+        if not code:
+            return None
+        candidates = Indicator.objects.filter(code=code).select_related("plan", "area", "department")
+        if self.resource.areas is not None:
+            candidates = candidates.filter(area__in=self.resource.areas)
+        if not is_blank(row.get("plan")):
+            try:
+                plan = find_plan(row.get("plan"), row.get(AREA_COLUMN), self.resource.areas)
+            except ValueError:
+                return None  # reported on the plan column when the row is read
+            return candidates.filter(area_id=plan.area_id).first()
+        area = str(row.get(AREA_COLUMN) or "").strip()
+        if area:
+            candidates = candidates.filter(Q(area__slug=area) | Q(area__name=area))
+        found = list(candidates[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "指標コード %(code)s は複数の圏域にあります。"
+                        "plan 列か %(column)s 列で圏域が分かるようにしてください。"
+                    )
+                    % {"code": code, "column": AREA_COLUMN}
+                }
+            )
+        return found[0] if found else None
 
 
 class WholeNumberWidget(widgets.Widget):
@@ -423,6 +550,7 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
 
     As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""
 
+    area = fields.Field(attribute="area__slug", column_name=AREA_COLUMN, readonly=True)
     plan = fields.Field(attribute="plan", column_name="plan", widget=PlanWidget())
     decimals = fields.Field(attribute="decimals", column_name="decimals", widget=WholeNumberWidget())
     is_cumulative = fields.Field(attribute="is_cumulative", column_name="is_cumulative", widget=TrueFalseWidget())
@@ -439,6 +567,7 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
         model = Indicator
         fields = (
             "code",
+            "area",
             "plan",
             "name",
             "unit",
@@ -454,13 +583,21 @@ class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMix
         )
         export_order = fields
         import_id_fields = ("code",)
+        instance_loader_class = IndicatorLoader
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
 
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = areas  # the areas the file may mean (None: every area)
+        self.fields["plan"].widget.areas = areas
+
     def get_export_queryset(self, request=None):
-        return Indicator.objects.select_related("plan", "department__municipality").order_by("code")
+        return Indicator.objects.select_related("area", "plan", "department__municipality").order_by(
+            "area__slug", "code"
+        )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -175,11 +175,12 @@ def confirm_provisional(observations):
     return count
 
 
-def import_observations(data, filename="", *, user=None, dry_run=True, expected_versions=None):
+def import_observations(data, filename="", *, user=None, dry_run=True, expected_versions=None, areas=None):
     """Check, and unless `dry_run` write, a file of series values; any bad row means nothing is written.
 
     Accepts the long and the wide layout, CSV (UTF-8, UTF-8 with BOM, Shift_JIS) and XLSX. Raises
-    importing.ImportFileError when the file itself cannot be read.
+    importing.ImportFileError when the file itself cannot be read. Indicator codes are looked up among `areas`
+    (every area when None), within the row's area when its `area` column names one.
     """
     from .importing import detect_layout, file_rows, long_dataset, read_table, wide_to_long
     from .resources import ObservationResource, ObservationWriteResource
@@ -192,7 +193,7 @@ def import_observations(data, filename="", *, user=None, dry_run=True, expected_
         dataset, cell_errors = long_dataset(rows), []
         sources = [(number, None) for number in file_rows(rows)[1:]]
     resource = (ObservationResource if dry_run else ObservationWriteResource)(
-        user=user, expected_versions=expected_versions
+        user=user, expected_versions=expected_versions, areas=areas
     )
     outcome = run_import(resource, dataset, sources, cell_errors, layout, dry_run)
     outcome.versions = resource.read_versions  # what the dry run was checked against, for the confirmation

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 EDIT = """
 from kpi.models import Indicator, Observation
-observation = Observation.objects.get_by_natural_key("S1-G1-N1", 2018, "actual")
+observation = Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2018, "actual")
 observation.value, observation.is_published = 2500, False
 observation.save()
 Indicator.objects.filter(code="S1-G1-N1").update(actual_due_month=8, actual_due_day=31)
@@ -26,7 +26,7 @@ Indicator.objects.filter(code="S1-G1-N1").update(actual_due_month=8, actual_due_
 
 READ = """
 from kpi.models import Indicator, Observation
-observation = Observation.objects.get_by_natural_key("S1-G1-N1", 2018, "actual")
+observation = Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2018, "actual")
 indicator = Indicator.objects.get(code="S1-G1-N1")
 print(int(observation.value), observation.is_published, indicator.actual_due_month, indicator.actual_due_day)
 """
@@ -75,5 +75,5 @@ def test_make_run_twice_keeps_a_staff_edit(project_copy):
     second = run(*make)
 
     assert run(python, "manage.py", "shell", "-v", "0", "-c", READ).split() == ["2500", "False", "8", "31"]
-    assert 'kpi.observation ["S1-G1-N1", 2018, "actual"] value: 現在 2500 / 出荷時 2496' in second
+    assert 'kpi.observation ["kumamoto", "S1-G1-N1", 2018, "actual"] value: 現在 2500 / 出荷時 2496' in second
     assert "kpi.observation: 追加 0 / 更新 0 / 変更なし 171 / 編集を保持 2 項目 / スキップ 0" in second

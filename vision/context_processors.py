@@ -13,7 +13,7 @@ def _area_or_none(request):
 
 def _has_committee(request):
     area = _area_or_none(request)
-    return area is not None and area.plans.filter(committees__isnull=False).exists()
+    return area is not None and area.committees.exists()
 
 
 def current_area(request):

@@ -1,11 +1,14 @@
 """Today's area-less URLs (before issue 12) as permanent redirects to their place under /<lang>/areas/<area>/.
 
 Links and embeds already shared keep working: each object's area comes from the data (Plan.area,
-Indicator.plan.area, a municipality's membership, Agreement.area, Committee.plan.area); pages without an object
-go to the default area (settings.DEFAULT_AREA). The query string is kept.
+Indicator.area, a municipality's membership, Agreement.area, Committee.area); pages without an object go to the
+default area (settings.DEFAULT_AREA). Plan slugs and indicator codes are unique per area only: when an old
+URL's slug or code now exists in several areas, the default area's object is the one it meant (the old site
+had only that area). The query string is kept.
 """
 
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,8 +35,26 @@ def to_default_area(name):
     return view
 
 
+def _default_area_first(queryset, area_path):
+    """The one object of `queryset`, the default area's when there are several; 404 when there is none."""
+    found = (
+        queryset.annotate(
+            _not_default=Case(
+                When(**{f"{area_path}__slug": settings.DEFAULT_AREA}, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("_not_default", "pk")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def plan(request, slug, **rest):
-    found = get_object_or_404(Plan.objects.select_related("area"), slug=slug)
+    found = _default_area_first(Plan.objects.select_related("area").filter(slug=slug), "area")
     name = "kpi:goal_detail" if "code" in rest else "kpi:plan_detail"
     kwargs = {"plan_slug": slug, **rest} if "code" in rest else {"slug": slug}
     return _moved(request, name, found.area.slug, **kwargs)
@@ -41,8 +62,8 @@ def plan(request, slug, **rest):
 
 def indicator(name):
     def view(request, code):
-        found = get_object_or_404(Indicator.objects.select_related("plan__area"), code=code)
-        return _moved(request, name, found.plan.area.slug, code=code)
+        found = _default_area_first(Indicator.objects.select_related("area").filter(code=code), "area")
+        return _moved(request, name, found.area.slug, code=code)
 
     return view
 
@@ -66,15 +87,18 @@ def agreement(name):
 
 
 def committee(name):
-    """The committee's pages; a meeting names its committee, the others go to the first committee's area."""
+    """The committee's pages; a meeting names its committee, the others go to the default area's committee (else the
+    first committee's area)."""
 
     def view(request, **kwargs):
         if "pk" in kwargs:
-            found = get_object_or_404(Meeting.objects.select_related("committee__plan__area"), pk=kwargs["pk"])
-            area_slug = found.committee.plan.area.slug
+            found = get_object_or_404(Meeting.objects.select_related("committee__area"), pk=kwargs["pk"])
+            area_slug = found.committee.area.slug
         else:
-            first = Committee.objects.select_related("plan__area").order_by("pk").first()
-            area_slug = first.plan.area.slug if first else settings.DEFAULT_AREA
+            try:
+                area_slug = _default_area_first(Committee.objects.select_related("area"), "area").area.slug
+            except Http404:
+                area_slug = settings.DEFAULT_AREA
         return _moved(request, name, area_slug, **kwargs)
 
     return view

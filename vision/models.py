@@ -258,8 +258,8 @@ class AreaMembership(models.Model):
 
 
 class PlanManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+    def get_by_natural_key(self, area_slug, slug):
+        return self.get(area__slug=area_slug, slug=slug)
 
 
 class DepartmentManager(models.Manager):
@@ -321,7 +321,9 @@ class Plan(models.Model):
         GRADE_BAND = "grade_band", _("達成率による S/A/B/C 評価")
         PERIOD_SHARE = "period_share", _("期間経過割合との比較による A/B/F/N 評価")
 
-    slug = models.SlugField(_("識別名"), unique=True)
+    slug = models.SlugField(
+        _("識別名"), help_text=_("圏域内で一意の、URL に使う半角英数字（例: kumamoto-strategy-2）。")
+    )
     area = models.ForeignKey(
         MetroArea, verbose_name=_("連携中枢都市圏"), on_delete=models.PROTECT, related_name="plans"
     )
@@ -359,6 +361,11 @@ class Plan(models.Model):
                 name="%(app_label)s_%(class)s_period_in_order",
                 violation_error_message=_("終了年度は開始年度以降にしてください。"),
             ),
+            models.UniqueConstraint(
+                fields=("area", "slug"),
+                name="%(app_label)s_%(class)s_unique_area_slug",
+                violation_error_message=_("この圏域には同じ識別名の計画が既にあります。"),
+            ),
         ]
 
     def __str__(self):
@@ -370,7 +377,9 @@ class Plan(models.Model):
         return reverse("kpi:plan_detail", kwargs={"area_slug": area_slug(self.area_id), "slug": self.slug})
 
     def natural_key(self):
-        return (self.slug,)
+        return (*self.area.natural_key(), self.slug)
+
+    natural_key.dependencies = ["vision.metroarea"]
 
     def clean(self):
         if self.start_fiscal_year and self.end_fiscal_year and self.end_fiscal_year < self.start_fiscal_year:
@@ -393,8 +402,8 @@ class GoalQuerySet(models.QuerySet):
 
 
 class GoalManager(models.Manager.from_queryset(GoalQuerySet)):
-    def get_by_natural_key(self, plan_slug, code):
-        return self.get(plan__slug=plan_slug, code=code)
+    def get_by_natural_key(self, area_slug, plan_slug, code):
+        return self.get(plan__area__slug=area_slug, plan__slug=plan_slug, code=code)
 
 
 class Goal(models.Model):

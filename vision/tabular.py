@@ -454,7 +454,7 @@ class KeepOnBlankMixin:
     empty cell. The fields emptied by the marker are in `instance.import_cleared` for validation messages."""
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if not field.attribute or field.column_name not in row:
+        if field.readonly or not field.attribute or field.column_name not in row:
             return super().import_field(field, instance, row, is_m2m, **kwargs)
         key_columns = {self.fields[name].column_name for name in self.get_import_id_fields()}
         cell = row[field.column_name]

@@ -82,3 +82,28 @@ def test_observation_import_through_the_admin_lists_errors_and_writes_nothing(ad
     body = page.content.decode()
     assert page.context["token"] is None
     assert "何も取り込んでいません" in body and "<td>3</td><td>value</td>" in body
+
+
+def test_a_partner_with_agreements_in_two_areas_needs_the_area_column(draft):
+    from tests.vision.factories import MetroAreaFactory
+
+    other_area = MetroAreaFactory(slug="other-area", name="別の都市圏")
+    other = Agreement.objects.create(
+        area=other_area,
+        central_city=Municipality.objects.get(lg_code="432041"),
+        partner=draft.partner,
+        version=1,
+        title="別の圏域の連携協約",
+        status=Agreement.Status.DRAFT,
+    )
+    row = "433675,1,3-1-10,16,観光を振興する。,乙と連携する。,甲と連携する。"
+    outcome = import_table(RoleAssignmentResource, f"{HEADER}\r\n{row}\r\n".encode(), "roles.csv", dry_run=False)
+    assert [e.row for e in outcome.errors] == [2]  # found while looking the row up, so no column of its own
+    message = outcome.errors[0].message
+    assert "433675" in message and "複数の圏域" in message and "area 列" in message
+
+    csv = f"area,{HEADER}\r\nother-area,{row}\r\n".encode()
+    outcome = import_table(RoleAssignmentResource, csv, "roles.csv", dry_run=False)
+    assert outcome.ok, outcome.errors
+    assert other.roles.get().initiative == "観光を振興する。"
+    assert not draft.roles.filter(initiative="観光を振興する。").exists()

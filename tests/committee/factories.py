@@ -14,6 +14,7 @@ class CommitteeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"committee-{n}")
     name = factory.Sequence(lambda n: f"テスト検証委員会{n}")
     plan = factory.SubFactory(PlanFactory)
+    area = factory.LazyAttribute(lambda committee: committee.plan.area)
     max_term_years = 3
 
 

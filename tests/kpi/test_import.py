@@ -94,7 +94,7 @@ def test_wide_layout_errors_name_the_cell_where_it_was_typed():
 def test_one_bad_row_among_a_thousand_writes_nothing_and_names_the_row():
     plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–FY2023
     Indicator.objects.bulk_create(
-        Indicator(code=f"BULK-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(250)
+        Indicator(code=f"BULK-{n}", plan=plan, area=plan.area, name=f"指標{n}", unit="件") for n in range(250)
     )
     rows = [f"BULK-{n},{year},actual,{n * 10 + year % 10},,,false,,," for n in range(250) for year in range(2020, 2024)]
     assert len(rows) == 1000

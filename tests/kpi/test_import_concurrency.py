@@ -20,7 +20,7 @@ def test_two_imports_inserting_the_same_rows_at_once_end_with_one_message_and_no
 ):
     plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–FY2023
     Indicator.objects.bulk_create(
-        Indicator(code=f"RACE-{n}", plan=plan, name=f"指標{n}", unit="件") for n in range(125)
+        Indicator(code=f"RACE-{n}", plan=plan, area=plan.area, name=f"指標{n}", unit="件") for n in range(125)
     )
     lines = [f"RACE-{n},{year},actual,{n + year},,,false,,," for n in range(125) for year in range(2020, 2024)]
     data = ("\r\n".join([HEADER, *lines]) + "\r\n").encode()

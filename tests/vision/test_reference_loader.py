@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 COMMITTEE = "kumamoto-strategy-committee"
 ARAKAWA = "荒川\u3000浩二"
-GDP_2018 = '["S1-G1-N1", 2018, "actual"]'
+GDP_2018 = '["kumamoto", "S1-G1-N1", 2018, "actual"]'
 
 
 def gdp_2018():
-    return Observation.objects.get_by_natural_key("S1-G1-N1", 2018, "actual")
+    return Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2018, "actual")
 
 
 def load(directory=FIXTURE_DIR, **options):
@@ -53,7 +53,7 @@ def staff_edits(django_user_model):
     indicator.actual_due_month, indicator.actual_due_day = 8, 31
     indicator.save()
     user = django_user_model.objects.create_user("arakawa")
-    member = Member.objects.get_by_natural_key(COMMITTEE, ARAKAWA)
+    member = Member.objects.get_by_natural_key("kumamoto", COMMITTEE, ARAKAWA)
     member.user = user
     member.save()
     return {"department": department, "user": user}
@@ -68,7 +68,7 @@ def assert_staff_edits_survived(staff_edits):
         8,
         31,
     )
-    assert Member.objects.get_by_natural_key(COMMITTEE, ARAKAWA).user == staff_edits["user"]
+    assert Member.objects.get_by_natural_key("kumamoto", COMMITTEE, ARAKAWA).user == staff_edits["user"]
 
 
 @pytest.fixture
@@ -126,11 +126,14 @@ def test_a_second_load_of_unchanged_fixtures_writes_no_history(reference_data):
 
 def test_a_corrected_fixture_field_that_staff_did_not_touch_arrives(reference_data, staff_edits, fixture_copy):
     s1 = "11_plan_strategy1.json"
-    gdp = {"indicator": ["S1-G1-N1"], "fiscal_year": 2018, "kind": "actual"}
+    gdp = {"indicator": ["kumamoto", "S1-G1-N1"], "fiscal_year": 2018, "kind": "actual"}
     # The same row: staff changed value and is_published; the fixture now corrects note (untouched) and value.
     fixture_copy(s1, "kpi.observation", gdp, note="改定値に訂正", value="2497")
     fixture_copy(
-        s1, "kpi.observation", {"indicator": ["S1-G1-N2"], "fiscal_year": 2018, "kind": "actual"}, value="-130"
+        s1,
+        "kpi.observation",
+        {"indicator": ["kumamoto", "S1-G1-N2"], "fiscal_year": 2018, "kind": "actual"},
+        value="-130",
     )
     fixture_copy(s1, "kpi.indicator", {"code": "S1-G1-N1"}, notes="※市町村民経済計算による")
     fixture_copy("20_committee.json", "committee.member", {"name": ARAKAWA}, note="令和2年1月23日退任")
@@ -140,28 +143,28 @@ def test_a_corrected_fixture_field_that_staff_did_not_touch_arrives(reference_da
     observation = gdp_2018()
     assert (observation.value, observation.is_published, observation.note) == (Decimal("2500"), False, "改定値に訂正")
     assert f"kpi.observation {GDP_2018} value: 現在 2500 / 出荷時 2497" in output
-    migration = Observation.objects.get_by_natural_key("S1-G1-N2", 2018, "actual")
+    migration = Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N2", 2018, "actual")
     assert migration.value == Decimal("-130")
     assert migration.history.first().history_change_reason == UPDATE_REASON
     assert migration.history.first().prev_record.value == Decimal("-128")
     assert Indicator.objects.get(code="S1-G1-N1").notes == "※市町村民経済計算による"
-    assert Member.objects.get_by_natural_key(COMMITTEE, ARAKAWA).note == "令和2年1月23日退任"
+    assert Member.objects.get_by_natural_key("kumamoto", COMMITTEE, ARAKAWA).note == "令和2年1月23日退任"
     assert_staff_edits_survived(staff_edits)
 
 
 def test_an_untouched_field_keeps_following_the_fixtures(reference_data, fixture_copy):
     """A field takes every later correction as long as staff leave it alone (the record follows each load)."""
-    row = {"indicator": ["S1-G1-N2"], "fiscal_year": 2018, "kind": "actual"}
+    row = {"indicator": ["kumamoto", "S1-G1-N2"], "fiscal_year": 2018, "kind": "actual"}
     fixture_copy("11_plan_strategy1.json", "kpi.observation", row, value="-130")
     load(fixture_copy.directory)
     fixture_copy("11_plan_strategy1.json", "kpi.observation", {**row, "value": "-130"}, value="-131")
     load(fixture_copy.directory)
-    assert Observation.objects.get_by_natural_key("S1-G1-N2", 2018, "actual").value == Decimal("-131")
+    assert Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N2", 2018, "actual").value == Decimal("-131")
 
 
 def test_a_new_fixture_row_is_inserted(reference_data, fixture_copy):
     new = {
-        "indicator": ["S1-G1-N1"],
+        "indicator": ["kumamoto", "S1-G1-N1"],
         "fiscal_year": 2019,
         "kind": "actual",
         "value": "2550",
@@ -177,12 +180,12 @@ def test_a_new_fixture_row_is_inserted(reference_data, fixture_copy):
 
     output = load(fixture_copy.directory)
 
-    assert Observation.objects.get_by_natural_key("S1-G1-N1", 2019, "actual").value == Decimal("2550")
+    assert Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2019, "actual").value == Decimal("2550")
     assert "kpi.observation: 追加 1 / 更新 0 / 変更なし 171" in output
 
 
 def test_rows_of_a_closed_review_are_skipped_and_reported(reference_data, fixture_copy):
-    evaluation = {"review": [COMMITTEE, 2019], "policy": ["kumamoto-strategy-1", "G1-P1"]}
+    evaluation = {"review": ["kumamoto", COMMITTEE, 2019], "policy": ["kumamoto", "kumamoto-strategy-1", "G1-P1"]}
     fixture_copy("20_committee.json", "committee.evaluation", evaluation, direction_text="書き換えた方向性")
     stored = Evaluation.objects.get(
         review__fiscal_year=2019, policy__code="G1-P1", policy__plan__slug="kumamoto-strategy-1"
@@ -207,7 +210,7 @@ def test_a_row_deleted_by_staff_is_not_brought_back(reference_data):
 
 
 def test_reset_overwrites_staff_edits_with_history(reference_data, staff_edits):
-    gdp_2017 = Observation.objects.get_by_natural_key("S1-G1-N1", 2017, "actual")
+    gdp_2017 = Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2017, "actual")
     shipped_2017 = gdp_2017.value
     gdp_2017.delete()
 
@@ -218,11 +221,11 @@ def test_reset_overwrites_staff_edits_with_history(reference_data, staff_edits):
     latest = observation.history.first()
     assert latest.history_change_reason == RESET_REASON
     assert (latest.prev_record.value, latest.prev_record.is_published) == (Decimal("2500"), False)
-    assert Observation.objects.get_by_natural_key("S1-G1-N1", 2017, "actual").value == shipped_2017
+    assert Observation.objects.get_by_natural_key("kumamoto", "S1-G1-N1", 2017, "actual").value == shipped_2017
     # Fields the fixtures do not set are not reference data: --reset leaves them too.
     indicator = Indicator.objects.get(code="S1-G1-N1")
     assert (indicator.department, indicator.actual_due_month) == (staff_edits["department"], 8)
-    assert Member.objects.get_by_natural_key(COMMITTEE, ARAKAWA).user == staff_edits["user"]
+    assert Member.objects.get_by_natural_key("kumamoto", COMMITTEE, ARAKAWA).user == staff_edits["user"]
     # After a reset the shipped values are what was loaded: a later load changes nothing.
     assert "編集を保持 0 項目" in load()
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('committee', '0005_closed_review_guard_new_columns'),
+        ('committee', '0008_committee_unique_per_area'),
     ]
 
     operations = [

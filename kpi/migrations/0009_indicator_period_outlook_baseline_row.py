@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kpi', '0005_observation_published_copy_and_lock_versions'),
+        ('kpi', '0008_indicator_code_unique_per_area'),
         ('vision', '0003_reference_record'),
     ]
 
