@@ -3,6 +3,7 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
 
@@ -230,7 +231,9 @@ class ProgressMethodView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             formulas=progress.FORMULAS,
-            scheme_rules=progress.SCHEME_RULES,
+            # Translated here: `{% translate variable %}` doubles a "%" in the text before the lookup, so a rule
+            # with "%" in it would never find its translation.
+            scheme_rules={scheme: gettext(rule) for scheme, rule in progress.SCHEME_RULES.items()},
             rules_version=progress.RULES_VERSION,
             statuses=[(progress.STATUS_ICONS[s], word) for s, word in progress.STATUS_WORDS.items()],
             plans=Plan.objects.order_by("order"),

@@ -184,3 +184,10 @@ def test_method_page_documents_the_new_rules(client, reference_data):
         "判定ルールの版",
     ):
         assert words in body, words
+
+
+def test_the_english_method_page_gives_every_scheme_rule_in_english(client, reference_data):
+    # A rule with "%" in it (S: 達成率100%以上 …) was left in Japanese: `{% translate variable %}` doubles the "%".
+    body = client.get("/en/open-data/progress/").content.decode()
+    assert "S: achievement rate of 100% or more" in body
+    assert "達成率100%以上" not in body
