@@ -12,6 +12,7 @@ from vision.tabular import FORMULA_PREFIXES, neutralise  # noqa: F401  (kpi code
 
 # (column, meaning) — the column dictionary published beside the data.
 COLUMNS = [
+    ("area", "圏域の識別名（例: kumamoto）。計画の識別名・指標コードは圏域ごとに一意です"),
     ("plan_id", "計画の識別名"),
     ("plan", "計画の名称"),
     ("goal_path", "指標が属する目標（上位から「 > 」で連結。再掲の場合は元の掲載先）"),

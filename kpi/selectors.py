@@ -81,10 +81,10 @@ def open_data_rows(indicators=None, *, published_only=True):
     if published_only:
         observations = observations.published()
     indicators = list(
-        indicators.select_related("plan")
+        indicators.select_related("plan", "area")
         .prefetch_related(Prefetch("observations", queryset=observations))
         .with_original_placement()
-        .order_by("plan__order", "plan__pk", "code")
+        .order_by("area__slug", "plan__order", "plan__pk", "code")
     )
     paths = goal_paths({indicator.plan_id for indicator in indicators})
     rows = []
@@ -94,6 +94,7 @@ def open_data_rows(indicators=None, *, published_only=True):
         for observation in indicator.observations.all():
             rows.append(
                 {
+                    "area": indicator.area.slug,
                     "plan_id": indicator.plan.slug,
                     "plan": indicator.plan.title,
                     "goal_path": goal_path,

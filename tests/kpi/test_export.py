@@ -53,7 +53,7 @@ def test_public_downloads(client, reference_data):
     assert csv_response["Content-Type"].startswith("text/csv")
     assert csv_response.content.startswith(b"\xef\xbb\xbf")
     sjis = client.get("/ja/open-data/observations-sjis.csv")
-    assert sjis.content.decode("cp932").splitlines()[0].startswith("plan_id,plan,goal_path")
+    assert sjis.content.decode("cp932").splitlines()[0].startswith("area,plan_id,plan,goal_path")
     assert "市内総生産額" in sjis.content.decode("cp932")
     data = client.get("/ja/open-data/observations.json").json()
     assert len(data) == Observation.objects.count()
@@ -73,4 +73,4 @@ def test_public_xlsx_download_has_numbers_and_the_column_dictionary(client, refe
     assert gdp[index["value"]] == 2325 and isinstance(gdp[index["value"]], int)
     ratio = next(r for r in data[1:] if r[index["indicator_id"]] == "S1-G1-P1-K1" and r[index["kind"]] == "baseline")
     assert ratio[index["value"]] == 0.56
-    assert workbook["columns"]["A2"].value == "plan_id"
+    assert workbook["columns"]["A2"].value == "area"

@@ -37,7 +37,7 @@ def test_the_geta_mark_is_in_cp932():
 
 
 def test_shift_jis_csv_never_fails_on_a_character_outside_cp932():
-    rows = [{name: "" for name in ("plan_id", "plan", "goal_path", "indicator_id", "indicator", "unit")}]
+    rows = [{name: "" for name in ("area", "plan_id", "plan", "goal_path", "indicator_id", "indicator", "unit")}]
     rows[0].update(
         fiscal_year=2020,
         kind="actual",

@@ -4,7 +4,9 @@ The two areas of the reference data are 熊本連携中枢都市圏 (24 members)
 合併1市圏域, its central city alone). A municipality in both is test data: the sources name none.
 """
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement
+from kpi import services
+from kpi.models import Observation
 from tests.vision.factories import AreaMembershipFactory, MetroAreaFactory, MunicipalityFactory
 from vision.models import AreaMembership, MetroArea, Municipality
 from vision.selectors import member_summary
@@ -157,3 +161,18 @@ def test_queries_per_page_do_not_grow_with_the_number_of_areas(client, reference
     _add_areas(10, 100)
     with_100 = _queries(client, path)
     assert with_100 == with_10
+
+
+def test_the_all_areas_open_data_names_each_rows_area(client, reference_data):
+    """Codes are unique per area only, so a file of every area says which area each row belongs to."""
+    from tests.kpi.factories import IndicatorFactory
+    from tests.vision.factories import PlanFactory
+
+    plan = PlanFactory(area=MetroArea.objects.get(slug="shimonoseki"), slug="kumamoto-strategy-2")
+    indicator = IndicatorFactory(plan=plan, code="S2-G1-N1")
+    services.save_observation(Observation(indicator=indicator, fiscal_year=2023, kind="target", value=5))
+    services.publish(indicator.observations.all(), None)
+    rows = list(csv.DictReader(io.StringIO(client.get("/ja/open-data/observations.csv").content.decode("utf-8-sig"))))
+    same_code = {row["area"] for row in rows if row["indicator_id"] == "S2-G1-N1"}
+    assert same_code == {"kumamoto", "shimonoseki"}
+    assert [row["value"] for row in rows if row["area"] == "shimonoseki"] == ["5"]
