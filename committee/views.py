@@ -216,7 +216,7 @@ def _workspace_export(view):
     """Function views for downloads, with the workspace's access rule."""
 
     class Wrapper(WorkspaceMixin, TemplateView):
-        def get(self, request, *args, **kwargs):
+        def get(self, request, *args, area_slug, **kwargs):  # the area is read from the URL by url_area()
             return view(request, *args, **kwargs)
 
     return Wrapper.as_view()

@@ -208,4 +208,4 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if CLIENT_IP_HEADER else None
 IPWARE_STRICT = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "committee:dashboard"
+LOGIN_REDIRECT_URL = "legacy:workspace"  # the workspace of the user's area

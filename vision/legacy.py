@@ -9,7 +9,7 @@ had only that area). The query string is kept.
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from agreements.models import Agreement
 from committee.models import Committee, Meeting
 from kpi.models import Indicator
 
+from . import roles
 from .models import AreaMembership, Plan
 
 
@@ -102,3 +103,22 @@ def committee(name):
         return _moved(request, name, area_slug, **kwargs)
 
     return view
+
+
+def workspace(request, rest=""):
+    """The workspace of the user's area: for an editor, the first area with a committee that a municipality of one
+    of their departments is a member of; otherwise the default area. Temporary (302): it depends on the user."""
+
+    with_committee = Committee.objects.values("area")
+    area_slug = settings.DEFAULT_AREA
+    if request.user.is_authenticated and not roles.sees_everything(request.user):
+        mine = (
+            AreaMembership.objects.filter(municipality__departments__staff=request.user, area__in=with_committee)
+            .order_by("area__slug")
+            .values_list("area__slug", flat=True)
+            .first()
+        )
+        area_slug = mine or area_slug
+    url = reverse("committee:dashboard", kwargs={"area_slug": area_slug}) + rest
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)

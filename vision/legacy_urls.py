@@ -21,4 +21,7 @@ urlpatterns = [
     path("committee/", legacy.committee("committee:public")),
     path("committee/meetings/<int:pk>/", legacy.committee("committee:meeting")),
     path("committee/reviews/<int:year>/", legacy.committee("committee:public_review")),
+    # The workspace before it moved under its area (and the link in every page's footer, the page after login).
+    path("workspace/", legacy.workspace, name="workspace"),
+    path("workspace/<path:rest>", legacy.workspace),
 ]

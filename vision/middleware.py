@@ -8,7 +8,8 @@ from django.utils.cache import patch_cache_control
 from vision import logs
 
 PUBLIC_MAX_AGE = 300
-# Under each language prefix: the committee workspace and the login pages (/ja/workspace/, /ja/accounts/).
+# Under each language prefix: the committee workspace (also under each area) and the login pages (/ja/workspace/,
+# /ja/areas/<area>/workspace/, /ja/accounts/).
 PRIVATE = ("workspace", "accounts")
 
 
@@ -127,9 +128,13 @@ class PrivatePageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.prefixes = ("/admin/", *(f"/{code}/{area}/" for code, _name in settings.LANGUAGES for area in PRIVATE))
+        # An area's workspace: /<lang>/areas/<area>/workspace/…
+        self.area_workspace = re.compile(
+            "^/({})/areas/[^/]+/workspace/".format("|".join(re.escape(code) for code, _name in settings.LANGUAGES))
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith(self.prefixes):
+        if request.path_info.startswith(self.prefixes) or self.area_workspace.match(request.path_info):
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -14,7 +14,7 @@ from committee.sheets import cell_text
 from kpi import services as kpi_services
 from kpi.models import Indicator, Observation
 from vision import roles
-from vision.models import Plan
+from vision.models import Department, Municipality, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -45,33 +45,51 @@ def open_review():
 
 
 def test_workspace_needs_a_login_and_is_closed_to_the_public(client, django_user_model):
-    response = client.get("/ja/workspace/")
+    response = client.get("/ja/areas/kumamoto/workspace/")
     assert response.status_code == 302 and "/ja/accounts/login/" in response["Location"]
     outsider = django_user_model.objects.create_user("citizen", "", "pw-for-tests-only")
     client.force_login(outsider)
-    assert client.get("/ja/workspace/").status_code == 403
+    assert client.get("/ja/areas/kumamoto/workspace/").status_code == 403
+
+
+def test_the_workspace_is_under_its_area_and_the_old_urls_lead_there(client, member_client, django_user_model):
+    assert member_client.get("/ja/areas/kumamoto/workspace/").status_code == 200
+    old = member_client.get("/ja/workspace/reviews/2019/", {"x": "1"})
+    assert (old.status_code, old["Location"]) == (302, "/ja/areas/kumamoto/workspace/reviews/2019/?x=1")
+    # 下関市連携中枢都市圏 has no committee registered: no workspace there.
+    assert member_client.get("/ja/areas/shimonoseki/workspace/").status_code == 404
+    # An editor of a department of 宇土市 (a member of 熊本 only) is refused in another area's workspace.
+    editor = django_user_model.objects.create_user("editor", "", "pw-for-tests-only")
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    Department.objects.create(municipality=Municipality.objects.get(name="宇土市"), name="企画課").staff.add(editor)
+    client.force_login(editor)
+    assert client.get("/ja/areas/kumamoto/workspace/").status_code == 200
+    assert client.get("/ja/areas/shimonoseki/workspace/").status_code == 403
+    assert client.get("/ja/workspace/")["Location"] == "/ja/areas/kumamoto/workspace/"  # after login too
 
 
 def test_dashboard_shows_unpublished_values_and_filters(member_client):
     Observation.objects.filter(indicator__code="S1-G2-N1", fiscal_year=2018, kind="actual").update(is_published=False)
-    response = member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1", "status": "behind"})
+    response = member_client.get("/ja/areas/kumamoto/workspace/", {"plan": "kumamoto-strategy-1", "status": "behind"})
     rows = response.context["rows"]
     assert rows and all(row.judgement.status == "behind" for row in rows)
     births = next(row for row in rows if row.indicator.code == "S1-G2-N1")
     assert births.has_draft and births.trend
     assert "private" in response.get("Cache-Control", "") or "public" not in response.get("Cache-Control", "")
-    by_rate = member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1", "sort": "rate"}).context["rows"]
+    by_rate = member_client.get(
+        "/ja/areas/kumamoto/workspace/", {"plan": "kumamoto-strategy-1", "sort": "rate"}
+    ).context["rows"]
     rates = [row.judgement.rate for row in by_rate if row.judgement.rate is not None]
     assert rates == sorted(rates)
 
 
 def test_dashboard_query_count_is_bounded(member_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
-        member_client.get("/ja/workspace/", {"plan": "kumamoto-strategy-1"})
+        member_client.get("/ja/areas/kumamoto/workspace/", {"plan": "kumamoto-strategy-1"})
 
 
 def test_policy_sheet_reproduces_the_committee_table(member_client):
-    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/")
+    response = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/sheets/G1-P1/")
     sheet = response.context["sheet"]
     assert sheet.year_labels == ["H27", "H28", "H29", "H30", "H31"]
     ratio = next(kpi for kpi in sheet.kpis if kpi.row.indicator.code == "S1-G1-P1-K1")
@@ -94,7 +112,7 @@ def test_cell_text_matches_the_printed_tables():
 
 def test_members_comment_on_kpis_of_an_open_review(member_client, member, open_review, client):
     indicator = Indicator.objects.get(code="S1-G1-P1-K1")
-    url = "/ja/workspace/reviews/2020/sheets/G1-P1/"
+    url = "/ja/areas/kumamoto/workspace/reviews/2020/sheets/G1-P1/"
     response = member_client.post(url, {"indicator": indicator.pk, "body": "正社員の求人倍率の推移を業種別に見たい。"})
     assert response.status_code == 302
     comment = Comment.objects.get(review=open_review)
@@ -109,12 +127,14 @@ def test_members_comment_on_kpis_of_an_open_review(member_client, member, open_r
 
 def test_comment_on_a_closed_review_is_refused_even_when_crafted(member_client):
     indicator = Indicator.objects.get(code="S1-G1-P1-K1")
-    member_client.post("/ja/workspace/reviews/2019/sheets/G1-P1/", {"indicator": indicator.pk, "body": "x"})
+    member_client.post(
+        "/ja/areas/kumamoto/workspace/reviews/2019/sheets/G1-P1/", {"indicator": indicator.pk, "body": "x"}
+    )
     assert not Comment.objects.filter(review__fiscal_year=2019).exists()
 
 
 def test_sheet_xlsx_cells_match_the_database(member_client):
-    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/sheet.xlsx")
+    response = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/sheets/G1-P1/sheet.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.worksheets[0]
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
@@ -130,7 +150,7 @@ def test_sheet_xlsx_cells_match_the_database(member_client):
 
 
 def test_status_xlsx_cells_match_the_database(member_client):
-    response = member_client.get("/ja/workspace/reviews/2019/status.xlsx")
+    response = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/status.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "指標コード"
@@ -144,10 +164,10 @@ def test_status_xlsx_cells_match_the_database(member_client):
 
 
 def test_pdf_is_generated_from_the_same_html(member_client):
-    response = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/sheet.pdf")
+    response = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/sheets/G1-P1/sheet.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    html = member_client.get("/ja/workspace/reviews/2019/sheets/G1-P1/print/").content.decode()
+    html = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/sheets/G1-P1/print/").content.decode()
     assert "css/print." in html and "企業立地件数（累計）" in html
 
 
@@ -170,13 +190,13 @@ def test_closing_a_review_freezes_an_edition_that_survives_corrections(member_cl
     assert [(c.code, c.old, c.new, c.by_rules) for c in statuses] == [
         ("S1-G1-N1", "達成に至らない見込み", "遅れ", False)
     ]
-    page = member_client.get("/ja/workspace/editions/2020/now/").content.decode()
+    page = member_client.get("/ja/areas/kumamoto/workspace/editions/2020/now/").content.decode()
     assert "2018:actual" in page
 
 
 def test_two_editions_side_by_side(member_client, open_review):
     services.close_review(open_review)
-    response = member_client.get("/ja/workspace/editions/", {"from": 2019, "to": 2020})
+    response = member_client.get("/ja/areas/kumamoto/workspace/editions/", {"from": 2019, "to": 2020})
     assert response.status_code == 200
     assert response.context["old"].review.fiscal_year == 2019
 

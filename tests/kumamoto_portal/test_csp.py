@@ -51,7 +51,12 @@ def test_every_page_carries_the_enforced_policy(client, reference_data):
 
 def test_the_workspace_and_admin_carry_the_policy(client, django_user_model, reference_data):
     client.force_login(django_user_model.objects.create_superuser("chief", "chief@example.jp", "pw-for-tests-only"))
-    for url in ["/ja/workspace/", "/admin/", "/admin/kpi/observation/", "/admin/kpi/observation/import/"]:
+    for url in [
+        "/ja/areas/kumamoto/workspace/",
+        "/admin/",
+        "/admin/kpi/observation/",
+        "/admin/kpi/observation/import/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert _policy(response)["script-src"] == ["'self'"], url

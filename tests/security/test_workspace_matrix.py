@@ -47,6 +47,7 @@ def _fill(route, world):
         policy = policy.parent
     closed = Review.objects.closed().order_by("fiscal_year").first()
     year = closed.fiscal_year if ("editions" in route) else world.review.fiscal_year
+    route = route.replace("<slug:area_slug>", "kumamoto")
     return "/ja/" + route.replace("<int:year>", str(year)).replace("<str:code>", policy.code)
 
 

@@ -21,7 +21,7 @@ def _private(response):
 
 
 def test_workspace_responses_are_private_even_before_login(client, reference_data):
-    response = client.get("/ja/workspace/")
+    response = client.get("/ja/areas/kumamoto/workspace/")
 
     assert response.status_code == 302
     assert _private(response)
@@ -32,12 +32,12 @@ def test_every_workspace_page_and_download_is_private(superuser_client, referenc
         committee=Committee.objects.get(), plan=Plan.objects.get(slug="kumamoto-strategy-1"), fiscal_year=2020
     )
     urls = [
-        "/ja/workspace/",
-        "/en/workspace/",
-        "/ja/workspace/reviews/2020/",
-        "/ja/workspace/reviews/2020/status.xlsx",
-        "/ja/workspace/reviews/2020/sheets.xlsx",
-        "/ja/workspace/editions/",
+        "/ja/areas/kumamoto/workspace/",
+        "/en/areas/kumamoto/workspace/",
+        "/ja/areas/kumamoto/workspace/reviews/2020/",
+        "/ja/areas/kumamoto/workspace/reviews/2020/status.xlsx",
+        "/ja/areas/kumamoto/workspace/reviews/2020/sheets.xlsx",
+        "/ja/areas/kumamoto/workspace/editions/",
     ]
     for url in urls:
         response = superuser_client.get(url)
