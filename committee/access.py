@@ -25,4 +25,5 @@ class EverythingReaderMixin(WorkspaceMixin):
     """A page that shows every department's unpublished values at once (annual editions and comparisons)."""
 
     def test_func(self):
-        return roles.sees_everything(self.request.user)
+        user = self.request.user
+        return roles.sees_everything(user) and roles.can_use_workspace(user, url_area(self.request))

@@ -106,13 +106,17 @@ def committee(name):
 
 
 def workspace(request, rest=""):
-    """The workspace of the user's area: for an editor, the first area with a committee that a municipality of one
-    of their departments is a member of; otherwise the default area. Temporary (302): it depends on the user."""
-
+    """The workspace of the user's area: for a committee member, their committee's; for an editor, the first area
+    with a committee that a municipality of one of their departments is a member of; otherwise the default area.
+    Temporary (302): it depends on the user."""
     with_committee = Committee.objects.values("area")
     area_slug = settings.DEFAULT_AREA
-    if request.user.is_authenticated and not roles.sees_everything(request.user):
+    if request.user.is_authenticated and not roles.is_administrator(request.user):
         mine = (
+            request.user.committee_memberships.order_by("committee__area__slug")
+            .values_list("committee__area__slug", flat=True)
+            .first()
+        ) or (
             AreaMembership.objects.filter(municipality__departments__staff=request.user, area__in=with_committee)
             .order_by("area__slug")
             .values_list("area__slug", flat=True)

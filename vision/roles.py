@@ -283,9 +283,12 @@ def editable_agreements(user, queryset):
 
 
 def can_use_workspace(user, area):
-    """Administrators, committee members (no staff status needed), and department editors whose department
-    belongs to a member of `area` (an editor of another area's municipality is refused)."""
-    if is_administrator(user) or is_committee_member(user):
+    """The workspace of `area`: administrators; committee members (no staff status needed) who sit on a committee
+    of that area; department editors whose department belongs to a member of that area. Nobody else, so a member
+    or an editor of another area is refused."""
+    if is_administrator(user):
+        return True
+    if is_committee_member(user) and user.committee_memberships.filter(committee__area=area).exists():
         return True
     return is_editor(user) and user.departments.filter(municipality__memberships__area=area).exists()
 

@@ -56,8 +56,13 @@ def test_the_workspace_is_under_its_area_and_the_old_urls_lead_there(client, mem
     assert member_client.get("/ja/areas/kumamoto/workspace/").status_code == 200
     old = member_client.get("/ja/workspace/reviews/2019/", {"x": "1"})
     assert (old.status_code, old["Location"]) == (302, "/ja/areas/kumamoto/workspace/reviews/2019/?x=1")
-    # 下関市連携中枢都市圏 has no committee registered: no workspace there.
-    assert member_client.get("/ja/areas/shimonoseki/workspace/").status_code == 404
+    # A member of 熊本's committee is refused in another area's workspace; 下関市連携中枢都市圏 has no committee
+    # registered, so even an administrator finds no workspace there.
+    assert member_client.get("/ja/areas/shimonoseki/workspace/").status_code == 403
+    administrator = django_user_model.objects.create_user("administrator", "", "pw-for-tests-only", is_staff=True)
+    administrator.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    client.force_login(administrator)
+    assert client.get("/ja/areas/shimonoseki/workspace/").status_code == 404
     # An editor of a department of 宇土市 (a member of 熊本 only) is refused in another area's workspace.
     editor = django_user_model.objects.create_user("editor", "", "pw-for-tests-only")
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
