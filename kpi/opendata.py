@@ -7,31 +7,36 @@ import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from vision.tabular import FORMULA_PREFIXES, neutralise  # noqa: F401  (kpi code imports them from here)
 
-# (column, meaning) — the column dictionary published beside the data.
+# (column, meaning) — the column dictionary published beside the data (in Japanese in the files; the page
+# translates the meanings).
 COLUMNS = [
-    ("area", "圏域の識別名（例: kumamoto）。計画の識別名・指標コードは圏域ごとに一意です"),
-    ("plan_id", "計画の識別名"),
-    ("plan", "計画の名称"),
-    ("goal_path", "指標が属する目標（上位から「 > 」で連結。再掲の場合は元の掲載先）"),
-    ("indicator_id", "指標コード（取込み・書出しで使う識別子）"),
-    ("indicator", "指標名"),
-    ("unit", "単位（資料の表記どおり。例: 十億円）"),
-    ("fiscal_year", "値が掲載されている年度（西暦。4月〜翌3月）"),
-    ("kind", "種別: baseline（基準値）/ target（目標値）/ actual（実績値）"),
-    ("value", "値（数値。値がない場合は空欄）"),
-    ("comparator", "目標値の比較: gte（以上）/ lte（以下）/ 空欄"),
-    ("measured_year", "値が示す年（西暦）。掲載年度と異なる場合のみ（例: H27の列の 2,325（H24） → 2012）"),
-    ("provisional", "概算値なら true、確定値なら false"),
-    ("missing_reason", "値がない理由（例: 地震によりアンケート未実施）"),
-    ("printed", "出典資料でのセルの表記"),
-    ("note", "注記"),
+    ("area", gettext_noop("圏域の識別名（例: kumamoto）。計画の識別名・指標コードは圏域ごとに一意です")),
+    ("plan_id", gettext_noop("計画の識別名")),
+    ("plan", gettext_noop("計画の名称")),
+    ("goal_path", gettext_noop("指標が属する目標（上位から「 > 」で連結。再掲の場合は元の掲載先）")),
+    ("indicator_id", gettext_noop("指標コード（取込み・書出しで使う識別子）")),
+    ("indicator", gettext_noop("指標名")),
+    ("unit", gettext_noop("単位（資料の表記どおり。例: 十億円）")),
+    ("fiscal_year", gettext_noop("値が掲載されている年度（西暦。4月〜翌3月）")),
+    ("kind", gettext_noop("種別: baseline（基準値）/ target（目標値）/ actual（実績値）")),
+    ("value", gettext_noop("値（数値。値がない場合は空欄）")),
+    ("comparator", gettext_noop("目標値の比較: gte（以上）/ lte（以下）/ 空欄")),
+    (
+        "measured_year",
+        gettext_noop("値が示す年（西暦）。掲載年度と異なる場合のみ（例: H27の列の 2,325（H24） → 2012）"),
+    ),
+    ("provisional", gettext_noop("概算値なら true、確定値なら false")),
+    ("missing_reason", gettext_noop("値がない理由（例: 地震によりアンケート未実施）")),
+    ("printed", gettext_noop("出典資料でのセルの表記")),
+    ("note", gettext_noop("注記")),
 ]
 FIELDNAMES = [name for name, _meaning in COLUMNS]
-LICENCE = (
-    "このデータは出典資料（熊本市・熊本連携中枢都市圏の公表資料）に基づきます。出典を明記の上、自由に利用できます。"
+LICENCE = gettext_noop(
+    "このデータは出典資料（各圏域・各市町村の公表資料）に基づきます。出典を明記の上、自由に利用できます。"
 )
 
 

@@ -215,8 +215,8 @@ class OpenDataView(TemplateView):
         area = url_area(self.request)
         context.update(
             area=area,
-            columns=opendata.COLUMNS,
-            licence=opendata.LICENCE,
+            columns=[(name, gettext(meaning)) for name, meaning in opendata.COLUMNS],
+            licence=gettext(opendata.LICENCE),
             shift_jis_note=opendata.SHIFT_JIS_NOTE,
             row_count=Observation.objects.published().filter(indicator__plan__area=area).count(),
             all_row_count=Observation.objects.published().count(),

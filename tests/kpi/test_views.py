@@ -191,3 +191,10 @@ def test_the_english_method_page_gives_every_scheme_rule_in_english(client, refe
     body = client.get("/en/open-data/progress/").content.decode()
     assert "S: achievement rate of 100% or more" in body
     assert "達成率100%以上" not in body
+
+
+def test_the_english_open_data_page_explains_its_columns_in_english(client, reference_data):
+    body = client.get("/en/areas/kumamoto/open-data/").content.decode()
+    assert "Indicator code (the identifier used for import and export)" in body
+    assert "指標コード（取込み・書出しで使う識別子）" not in body
+    assert "with attribution" in body
