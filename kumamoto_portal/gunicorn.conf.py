@@ -7,11 +7,13 @@ GUNICORN_THREADS (1: one request per process at a time), GUNICORN_TIMEOUT (60 s 
 killed and restarted), GUNICORN_GRACEFUL_TIMEOUT (30 s for requests under way to finish on a restart),
 GUNICORN_KEEPALIVE (5 s), GUNICORN_MAX_REQUESTS (a worker is replaced after this many requests; 0 never),
 GUNICORN_ACCESS_LOG ("-": stdout, "off": none). With LOG_FORMAT=json (the default, as the portal's own logs on
-stderr) each access is one JSON object per line; with LOG_FORMAT=text, gunicorn's combined log format.
+stderr) each access is one JSON object per line on stdout and gunicorn's own messages are JSON lines on stderr;
+with LOG_FORMAT=text, gunicorn's combined log format and plain lines.
 """
 
 import datetime
 import json
+import logging
 import os
 
 from gunicorn.glogging import Logger
@@ -22,8 +24,30 @@ def _int(name, default):
     return int(value) if value else default
 
 
+class JsonLineFormatter(logging.Formatter):
+    """gunicorn's own messages (workers booting, timeouts) as JSON lines, like the portal's on the same stderr."""
+
+    def format(self, record):
+        entry = {
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": "-",
+        }
+        if record.exc_info:
+            entry["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 class JsonAccessLogger(Logger):
-    """gunicorn's logger, writing each access as one JSON object, with the names of the portal's log lines."""
+    """gunicorn's logger, writing each access as one JSON object and its error log as JSON lines, with the names
+    of the portal's log lines."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonLineFormatter())
 
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:

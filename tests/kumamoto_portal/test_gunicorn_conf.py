@@ -94,6 +94,21 @@ def test_an_access_is_one_json_line_with_the_request_id(conf):
     assert line["user_agent"] == 'Mozilla/5.0 "quoted"'
 
 
+def test_gunicorns_own_messages_are_json_lines(conf, capsys):
+    from gunicorn.config import Config
+
+    settings = conf()
+    config = Config()
+    config.set("errorlog", "-")
+    logger = settings["JsonAccessLogger"](config)
+
+    logger.warning("Worker (pid:%s) was sent SIGKILL!", 4242)
+
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert (line["level"], line["logger"]) == ("WARNING", "gunicorn.error")
+    assert line["message"] == "Worker (pid:4242) was sent SIGKILL!"
+
+
 def test_gunicorn_accepts_the_config_and_loads_the_portal():
     environment = {name: value for name, value in os.environ.items() if not name.startswith("GUNICORN_")}
     result = subprocess.run(
