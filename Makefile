@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev setup-data run test test-fast lint bench messages
+.PHONY: setup setup-dev setup-data run serve worker test test-fast lint bench messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ setup-data: setup
 run: setup-data
 	@echo "ポータル: http://$(HOST)/ja/   管理画面: http://$(HOST)/admin/"
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST)
+
+# Production-like (README: 本番運用): DEBUG off unless set, so SECRET_KEY must be a real one; the settings come
+# from the environment or .env. Migrates, collects static files and runs gunicorn with kumamoto_portal/gunicorn.conf.py.
+serve: setup
+	DEBUG=$${DEBUG:-false} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-false} $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-false} exec $(VENV)/bin/gunicorn -c kumamoto_portal/gunicorn.conf.py
+
+# A background-job worker on REDIS_URL (without it, jobs run inline and no worker is needed).
+worker: setup
+	DEBUG=$${DEBUG:-false} $(PY) manage.py run_worker
 
 test: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run

@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (see .env.ex
 nothing exists only in production.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,6 +44,11 @@ if not DEBUG and (
     )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+# The portal's public origin, e.g. https://portal.example.jp: every absolute URL it hands out (embed snippets,
+# canonical links) starts with it, whatever Host the request came in on. Unset: the request's own origin.
+PORTAL_ORIGIN = env("PORTAL_ORIGIN", default="").rstrip("/")
+if PORTAL_ORIGIN and not re.fullmatch(r"https?://[^/?#\s]+", PORTAL_ORIGIN):
+    raise ImproperlyConfigured("PORTAL_ORIGIN is a scheme and a host only, e.g. https://portal.example.jp")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_rq",
     "vision",
     "agreements",
     "kpi",
@@ -112,6 +119,35 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis (README: 本番運用), e.g. redis://127.0.0.1:6379/0: Django's cache, shared by every app server, and the
+# queue of background jobs. Unset (`make run`): each process keeps its own local-memory cache and jobs run inline.
+REDIS_URL = env("REDIS_URL", default="")
+# Seconds a Redis command may take before the cache or the health check gives up on it.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=2.0)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # RQ's keys start with "rq:"; the cache's with this, so neither overwrites the other.
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs (django-rq, vision/jobs.py). Jobs are queued once the request's transaction commits, so a worker
+# never looks for rows that are not there yet; JOB_TIMEOUT_SECONDS is how long one job may run.
+RQ_QUEUES = (
+    {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env.int("JOB_TIMEOUT_SECONDS", default=3600)}}
+    if REDIS_URL
+    else {}
+)
+RQ = {"COMMIT_MODE": "on_db_commit"}
+# The RQ dashboard stays out of the admin until it asks vision.roles like every other admin screen.
+RQ_SHOW_ADMIN_LINK = False
+
 # AxesStandaloneBackend counts failed logins (it needs the request: tests use force_login, not login).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
@@ -162,6 +198,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # HTTPS: off by default so a local run works; production turns them on (README, .env.example).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer probes /health/ over plain HTTP on the app server's own port.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from vision.health import HealthView
+
 admin.site.site_header = "熊本連携中枢都市圏ポータル 管理"
 admin.site.site_title = "熊本連携中枢都市圏ポータル"
 admin.site.index_title = "データの管理"
@@ -12,6 +14,8 @@ handler500 = "vision.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and monitors: outside the language prefix, no login (README: 本番運用).
+    path("health/", HealthView.as_view(), name="health"),
     # The language is always in the URL, so a shared cache never mixes Japanese and English pages.
     path("", RedirectView.as_view(url="/ja/", permanent=False)),
 ]

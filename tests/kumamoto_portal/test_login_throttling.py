@@ -75,6 +75,18 @@ def test_the_lock_ends_after_the_cool_off(client, staff_user):
     assert _logged_in(client)
 
 
+def test_without_a_proxy_configured_a_forwarded_header_is_ignored(client, staff_user):
+    # No CLIENT_IP_HEADER (the default): whatever X-Forwarded-For a client sends, its own address is counted,
+    # so a new forged address per attempt does not escape the lock.
+    for attempt in range(FAILURE_LIMIT):
+        _login(client, "/admin/login/", "wrong", REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+
+    response = _login(client, "/admin/login/", PASSWORD, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR="198.51.100.99")
+
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
 @pytest.fixture
 def behind_one_proxy(settings):
     """What CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR and TRUSTED_PROXY_COUNT=1 set (see test_settings.py)."""

@@ -20,6 +20,9 @@ MANAGED = (
     "CLIENT_IP_HEADER",
     "TRUSTED_PROXY_COUNT",
     "ALLOWED_HOSTS",
+    "PORTAL_ORIGIN",
+    "REDIS_",
+    "JOB_TIMEOUT_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by tests/browser/conftest.py; check --deploy rightly refuses it
 )
 PRODUCTION_KEY = "r8J#q2v$Lm9!xT4wZp7&Nc1^Hy6*Bd3@Kf5%Gs0(Ue8)Wa2-Qo"
@@ -171,3 +174,46 @@ def test_check_deploy_is_clean_in_a_production_like_environment():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _values(names, **variables):
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = _run(["-c", code], **variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_redis_url_the_cache_is_local_memory_and_jobs_run_inline():
+    values = _values(["CACHES", "RQ_QUEUES"], DEBUG="true")
+
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["RQ_QUEUES"] == {}
+
+
+def test_redis_url_sets_the_cache_and_the_job_queue():
+    values = _values(
+        ["CACHES", "RQ_QUEUES"], DEBUG="true", REDIS_URL="redis://10.0.0.5:6379/2", JOB_TIMEOUT_SECONDS="600"
+    )
+
+    cache = values["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://10.0.0.5:6379/2"
+    assert cache["OPTIONS"] == {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
+    assert values["RQ_QUEUES"] == {"default": {"URL": "redis://10.0.0.5:6379/2", "DEFAULT_TIMEOUT": 600}}
+
+
+def test_the_portal_origin_loses_a_trailing_slash():
+    assert _values(["PORTAL_ORIGIN"], DEBUG="true", PORTAL_ORIGIN="https://portal.example.jp/") == {
+        "PORTAL_ORIGIN": "https://portal.example.jp"
+    }
+
+
+@pytest.mark.parametrize("origin", ["portal.example.jp", "https://portal.example.jp/ja/", "ftp://portal.example.jp"])
+def test_a_portal_origin_that_is_not_a_scheme_and_host_is_refused(origin):
+    result = _run(["-c", "from django.conf import settings; settings.DEBUG"], DEBUG="true", PORTAL_ORIGIN=origin)
+
+    assert result.returncode != 0
+    assert "PORTAL_ORIGIN" in result.stderr

@@ -367,4 +367,5 @@ def test_every_model_with_data_is_in_the_admin_or_deliberately_not():
         "committee.edition",
         "vision.referencerecord",
         "vision.areamembership",  # an inline of the area and of the municipality (管理者 only)
+        "django_rq.dashboard",  # no table: django-rq's queue dashboard, kept out of the admin (RQ_SHOW_ADMIN_LINK)
     } | {label for label in outside if label.startswith("axes.")}

@@ -1,6 +1,7 @@
 import io
 import json
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -20,8 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         snapshot = {"row_counts": table_row_counts(), "sequences": sequence_values()}
         buffer = io.StringIO()
-        # --all: every row through the base manager, whatever a model's default manager hides.
-        call_command("dumpdata", format="json", all=True, stdout=buffer)
+        # --all: every row through the base manager, whatever a model's default manager hides. A model Django does
+        # not manage (django-rq's admin dashboard) has no table and nothing to back up.
+        unmanaged = [model._meta.label for model in apps.get_models() if not model._meta.managed]
+        call_command("dumpdata", format="json", all=True, exclude=unmanaged, stdout=buffer)
         objects = json.loads(buffer.getvalue())
         snapshot["objects"] = sorted(objects, key=lambda obj: (obj["model"], json.dumps(obj["pk"])))
         self.stdout.write(json.dumps(snapshot, ensure_ascii=False, indent=1, sort_keys=True))
