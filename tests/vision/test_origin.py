@@ -57,7 +57,7 @@ def test_error_pages_name_no_canonical_url(client, reference_data, settings):
 def test_the_committee_workspace_names_no_canonical_url(admin_client, reference_data, settings):
     settings.PORTAL_ORIGIN = "https://portal.example.jp"
 
-    response = admin_client.get("/ja/workspace/")
+    response = admin_client.get("/ja/areas/kumamoto/workspace/")
 
     assert response.status_code == 200
     assert 'rel="canonical"' not in response.content.decode()
