@@ -21,10 +21,14 @@ from . import roles
 from .models import AreaMembership, Plan
 
 
-def _moved(request, name, area_slug, **kwargs):
-    url = reverse(name, kwargs={"area_slug": area_slug, **kwargs})
+def _with_query(request, url):
+    """`url` with the request's query string kept."""
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    return f"{url}?{query}" if query else url
+
+
+def _moved(request, name, area_slug, **kwargs):
+    return HttpResponsePermanentRedirect(_with_query(request, reverse(name, kwargs={"area_slug": area_slug, **kwargs})))
 
 
 def to_default_area(name):
@@ -123,6 +127,6 @@ def workspace(request, rest=""):
             .first()
         )
         area_slug = mine or area_slug
-    url = reverse("committee:dashboard", kwargs={"area_slug": area_slug}) + rest
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+    return HttpResponseRedirect(
+        _with_query(request, reverse("committee:dashboard", kwargs={"area_slug": area_slug}) + rest)
+    )
