@@ -14,3 +14,18 @@ class VisionConfig(AppConfig):
         from .scoped import scope_every_admin
 
         scope_every_admin(admin.site)
+
+        from django.apps import apps
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import dataversion
+
+        for model in apps.get_models(include_auto_created=True):
+            if dataversion.is_data_model(model):
+                post_save.connect(
+                    dataversion.bump_on_change, sender=model, dispatch_uid=f"dataversion-save-{model._meta.label}"
+                )
+                post_delete.connect(
+                    dataversion.bump_on_change, sender=model, dispatch_uid=f"dataversion-delete-{model._meta.label}"
+                )
+        m2m_changed.connect(dataversion.bump_on_relation_change, dispatch_uid="dataversion-m2m")

@@ -519,3 +519,18 @@ class ReferenceRecord(models.Model):
 
     def __str__(self):
         return f"{self.content_type.app_label}.{self.content_type.model} {self.natural_key}"
+
+
+class DataVersion(models.Model):
+    """公開データの版（データが変わるたびに1つ進む番号。公開ページのキャッシュと ETag の鍵）。"""
+
+    SINGLETON = 1
+
+    value = models.BigIntegerField(_("版"), default=0)
+
+    class Meta:
+        verbose_name = _("公開データの版")
+        verbose_name_plural = _("公開データの版")
+
+    def __str__(self):
+        return str(self.value)

@@ -1,0 +1,110 @@
+"""The public data version: one number that every change to the portal's data moves on.
+
+Caches of public pages and API answers are keyed by it (and browsers revalidate against it through the ETag), so a
+published change shows at once on every app server: no page is ever invalidated one by one, an old version's
+entries simply stop being asked for.
+
+The number lives in the database (`DataVersion`, one row), so every app server agrees on it. A change bumps it
+in the same transaction as the change itself (a bulk job wraps its writes in `batch()` to bump once); after the
+commit the new number is written to the shared cache, where readers find it without a query. With a per-process cache
+(LocMemCache, `make run` without Redis) readers ask the database every time, since another worker process would
+not see this one's cache.
+
+Every save and delete of a model of the portal's apps bumps it (signals connected in `vision.apps`); code that
+writes around the signals (`QuerySet.update`, `bulk_create`, raw SQL) calls `bump()` itself.
+"""
+
+import threading
+from contextlib import contextmanager
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
+from django.db.models import F
+
+CACHE_KEY = "data-version"
+# Apps whose rows are the portal's data; a change to any of their models moves the version.
+DATA_APPS = ("vision", "agreements", "kpi", "committee")
+
+
+def _cache_is_shared() -> bool:
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _read_database() -> int:
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=DataVersion.SINGLETON).values_list("value", flat=True).first() or 0
+
+
+def current() -> int:
+    """The data version now (from the shared cache when it has it, else from the database)."""
+    if not _cache_is_shared():
+        return _read_database()
+    value = cache.get(CACHE_KEY)
+    if value is None:
+        value = _read_database()
+        cache.set(CACHE_KEY, value, timeout=None)
+    return value
+
+
+def _publish():
+    cache.set(CACHE_KEY, _read_database(), timeout=None)
+
+
+def _publish_pending() -> bool:
+    return any(func is _publish for _sids, func, _robust in connection.run_on_commit)
+
+
+_suspended = threading.local()
+
+
+def bump():
+    """Move the version on; the new number is published to the shared cache once the transaction commits."""
+    from .models import DataVersion
+
+    if getattr(_suspended, "depth", 0):
+        _suspended.missed = True
+        return
+    updated = DataVersion.objects.filter(pk=DataVersion.SINGLETON).update(value=F("value") + 1)
+    if not updated:
+        DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON, defaults={"value": 1})
+    if not (connection.in_atomic_block and _publish_pending()):
+        transaction.on_commit(_publish)
+
+
+@contextmanager
+def batch():
+    """Within it, the writes of a bulk job (an import, the reference loader) bump the version once, at the end."""
+    depth = getattr(_suspended, "depth", 0)
+    if depth == 0:
+        _suspended.missed = False
+    _suspended.depth = depth + 1
+    try:
+        yield
+    finally:
+        _suspended.depth = depth
+        if depth == 0 and _suspended.missed:
+            bump()
+
+
+def bump_on_change(sender, **kwargs):
+    """Signal receiver for post_save and post_delete (raw fixture loads included)."""
+    bump()
+
+
+def bump_on_relation_change(sender, action, **kwargs):
+    """Signal receiver for m2m_changed: a through table of the portal's apps, after the change."""
+    if action.startswith("post_") and is_data_model(sender):
+        bump()
+
+
+def is_data_model(model) -> bool:
+    """A model of the portal's apps, other than this counter and the history tables (which change with their row)."""
+    from simple_history.models import HistoricalChanges
+
+    from .models import DataVersion
+
+    return (
+        model._meta.app_label in DATA_APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
+    )
