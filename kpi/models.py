@@ -88,7 +88,7 @@ class Indicator(TranslatedName, models.Model):
     name_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     unit = models.CharField(_("単位"), max_length=30)
     unit_en = models.CharField(
-        _("単位の英語表記（非公式訳）"), max_length=60, blank=True, help_text=_("例: people, children, ¥ billion")
+        _("単位の英語表記（非公式訳）"), max_length=60, blank=True, help_text=_("例: people, children, billion yen")
     )
     decimals = models.PositiveSmallIntegerField(
         _("表示する小数点以下の桁数"), default=0, validators=[MaxValueValidator(4)]

@@ -94,6 +94,10 @@ class MetroArea(TranslatedName, models.Model):
         if self.target_population is not None and self.target_population_year is None:
             raise ValidationError({"target_population_year": _("目標人口には目標の年を入力してください。")})
 
+    @property
+    def display_central_city_name(self):
+        return translated(self, "central_city_name")
+
 
 class MunicipalityManager(models.Manager):
     def get_by_natural_key(self, lg_code):
@@ -524,6 +528,14 @@ class Goal(TranslatedName, models.Model):
     @property
     def display_title(self):
         return translated(self, "title")
+
+    @property
+    def display_number(self):
+        return translated(self, "number")
+
+    @property
+    def official_name(self):
+        return str(self)
 
     def path(self):
         """The names from the top of the tree down to this goal."""

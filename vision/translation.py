@@ -32,6 +32,11 @@ class TranslatedName:
         return translated(self, self.name_field)
 
     @property
+    def official_name(self):
+        """The Japanese name, which stays the official one."""
+        return getattr(self, self.name_field)
+
+    @property
     def has_translated_name(self):
         """Whether an English page shows a translation rather than the Japanese name."""
         return english_page() and bool(getattr(self, f"{self.name_field}_en", ""))

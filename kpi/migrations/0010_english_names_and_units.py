@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalindicator',
             name='unit_en',
-            field=models.CharField(blank=True, help_text='例: people, children, ¥ billion', max_length=60, verbose_name='単位の英語表記（非公式訳）'),
+            field=models.CharField(blank=True, help_text='例: people, children, billion yen', max_length=60, verbose_name='単位の英語表記（非公式訳）'),
         ),
         migrations.AddField(
             model_name='indicator',
@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='indicator',
             name='unit_en',
-            field=models.CharField(blank=True, help_text='例: people, children, ¥ billion', max_length=60, verbose_name='単位の英語表記（非公式訳）'),
+            field=models.CharField(blank=True, help_text='例: people, children, billion yen', max_length=60, verbose_name='単位の英語表記（非公式訳）'),
         ),
     ]
