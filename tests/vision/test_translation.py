@@ -117,3 +117,34 @@ def test_a_second_load_fills_english_names_added_since_the_first(reference_data)
     assert indicator.name_en == shipped_name_en
     assert indicator.unit_en == "children"
     assert not [kept for kept in report.kept if kept.field in ("name_en", "unit_en")]
+
+
+@pytest.mark.parametrize(
+    ("model_label", "lookup", "pairs"),
+    [
+        ("kpi.indicator", {"code": "S1-G2-P2-K1"}, [("name", "name_en"), ("unit", "unit_en")]),
+        ("vision.plan", {"slug": "kumamoto-strategy-2"}, [("title", "title_en"), ("short_title", "short_title_en")]),
+        ("vision.goal", {"plan__slug": "kumamoto-strategy-2", "code": "G1"}, [("title", "title_en")]),
+        ("vision.metroarea", {"slug": "kumamoto"}, [("name", "name_en")]),
+        ("agreements.policyarea", {"code": "3-1-2"}, [("name", "name_en")]),
+        ("committee.committee", {"slug__isnull": False}, [("name", "name_en"), ("short_name", "short_name_en")]),
+    ],
+)
+def test_admin_forms_show_the_english_name_beside_the_japanese(admin_client, reference_data, model_label, lookup, pairs):
+    model = apps.get_model(model_label)
+    row = model._default_manager.filter(**lookup).first()
+    page = admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/")
+    assert page.status_code == 200
+    inputs = re.findall(r'<(?:input|textarea|select)[^>]* name="([a-z_]+)"', page.content.decode())
+    for japanese, english in pairs:
+        assert inputs.index(english) == inputs.index(japanese) + 1, (japanese, english, inputs)
+
+
+def test_a_signed_agreement_keeps_its_english_names_editable(admin_client, reference_data):
+    """The signed Japanese title is read-only; its translation is ours and stays editable. The articles of a signed
+    agreement are read-only as a whole, their English headings shown beside the Japanese."""
+    agreement = apps.get_model("agreements.agreement").objects.get(partner__lg_code="432041")  # seed 002, signed
+    page = admin_client.get(f"/admin/agreements/agreement/{agreement.pk}/change/").content.decode()
+    inputs = re.findall(r'<(?:input|textarea|select)[^>]* name="([a-z_0-9-]+)"', page)
+    assert "title_en" in inputs and "title" not in inputs
+    assert re.search(r'field-heading\b.*?field-heading_en\b.*?Purpose', page, re.S)  # 第1条（目的）
