@@ -130,7 +130,9 @@ def test_a_second_load_fills_english_names_added_since_the_first(reference_data)
         ("committee.committee", {"slug__isnull": False}, [("name", "name_en"), ("short_name", "short_name_en")]),
     ],
 )
-def test_admin_forms_show_the_english_name_beside_the_japanese(admin_client, reference_data, model_label, lookup, pairs):
+def test_admin_forms_show_the_english_name_beside_the_japanese(
+    admin_client, reference_data, model_label, lookup, pairs
+):
     model = apps.get_model(model_label)
     row = model._default_manager.filter(**lookup).first()
     page = admin_client.get(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/")
@@ -147,4 +149,4 @@ def test_a_signed_agreement_keeps_its_english_names_editable(admin_client, refer
     page = admin_client.get(f"/admin/agreements/agreement/{agreement.pk}/change/").content.decode()
     inputs = re.findall(r'<(?:input|textarea|select)[^>]* name="([a-z_0-9-]+)"', page)
     assert "title_en" in inputs and "title" not in inputs
-    assert re.search(r'field-heading\b.*?field-heading_en\b.*?Purpose', page, re.S)  # 第1条（目的）
+    assert re.search(r"field-heading\b.*?field-heading_en\b.*?Purpose", page, re.S)  # 第1条（目的）
