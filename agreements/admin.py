@@ -35,7 +35,7 @@ class ReadOnlyUnlessDraftMixin:
 
 class ArticleInline(ScopedInlineMixin, ReadOnlyUnlessDraftMixin, admin.StackedInline):
     model = Article
-    fields = (("number", "kind", "heading"), "body")
+    fields = (("number", "kind", "heading", "heading_en"), "body")
     extra = 0
 
 
@@ -63,7 +63,7 @@ class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ArticleInline, RoleAssignmentInline]
     actions = ["copy_to_new_partner", "start_amendment"]
     fieldsets = (
-        (None, {"fields": ("area", "central_city", "partner", "department", "title", "status")}),
+        (None, {"fields": ("area", "central_city", "partner", "department", ("title", "title_en"), "status")}),
         (_("版"), {"fields": ("version", "previous_version", "versions_overview", "change_summary")}),
         (_("本文"), {"fields": ("legal_basis", "preamble", "closing")}),
         (

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from vision.models import AreaMembership, Goal, MetroArea, Municipality
+from vision.translation import TranslatedName, translated
 
 
 class PillarManager(models.Manager):
@@ -13,12 +14,14 @@ class PillarManager(models.Manager):
         return self.get(number=number)
 
 
-class Pillar(models.Model):
+class Pillar(TranslatedName, models.Model):
     """One of the scheme's three pillars, each the subject of one schedule (別表) of an agreement."""
 
     number = models.PositiveSmallIntegerField(_("番号"), unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=200, blank=True)
     short_name = models.CharField(_("略称"), max_length=50)
+    short_name_en = models.CharField(_("英語の略称（非公式訳）"), max_length=100, blank=True)
     schedule_label = models.CharField(_("別表"), max_length=20, help_text=_("例: 別表第1"))
 
     objects = PillarManager()
@@ -41,18 +44,23 @@ class Pillar(models.Model):
     def natural_key(self):
         return (self.number,)
 
+    @property
+    def display_short_name(self):
+        return translated(self, "short_name")
+
 
 class PolicyAreaGroupManager(models.Manager):
     def get_by_natural_key(self, pillar_number, number):
         return self.get(pillar__number=pillar_number, number=number)
 
 
-class PolicyAreaGroup(models.Model):
+class PolicyAreaGroup(TranslatedName, models.Model):
     """A group of policy areas inside a pillar (pillar 3 has three: 生活機能, ネットワーク, マネジメント)."""
 
     pillar = models.ForeignKey(Pillar, verbose_name=_("柱"), on_delete=models.PROTECT, related_name="groups")
     number = models.PositiveSmallIntegerField(_("番号"))
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=200, blank=True)
 
     objects = PolicyAreaGroupManager()
 
@@ -87,7 +95,7 @@ class PolicyAreaManager(models.Manager.from_queryset(PolicyAreaQuerySet)):
         return self.get(code=code)
 
 
-class PolicyArea(models.Model):
+class PolicyArea(TranslatedName, models.Model):
     """A policy area (政策分野) of the scheme, shared by every agreement that names it."""
 
     code = models.CharField(
@@ -107,6 +115,7 @@ class PolicyArea(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("番号"))
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=200, blank=True)
     vision_goals = models.ManyToManyField(
         Goal,
         verbose_name=_("ビジョンの対応する目標"),
@@ -175,7 +184,7 @@ class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
         return self.get(central_city__lg_code=central_lg_code, partner__lg_code=partner_lg_code, version=version)
 
 
-class Agreement(models.Model):
+class Agreement(TranslatedName, models.Model):
     """One version of a 連携協約 between the central city (甲) and one partner (乙).
 
     An amendment (変更) follows the same procedure as the original (地方自治法第252条の2第4項), so it is a
@@ -232,6 +241,7 @@ class Agreement(models.Model):
         blank=True,
     )
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=300, blank=True)
     legal_basis = models.CharField(_("根拠法令"), max_length=200, default=DEFAULT_LEGAL_BASIS)
     preamble = models.TextField(_("前文"), blank=True)
     closing = models.TextField(_("末文"), blank=True)
@@ -256,6 +266,8 @@ class Agreement(models.Model):
     )
 
     objects = AgreementManager()
+
+    name_field = "title"
     history = HistoricalRecords()
 
     class Meta:
@@ -382,7 +394,7 @@ class ArticleManager(models.Manager):
         )
 
 
-class Article(models.Model):
+class Article(TranslatedName, models.Model):
     """An article (条) of an agreement, as signed."""
 
     class Kind(models.TextChoices):
@@ -399,9 +411,12 @@ class Article(models.Model):
     number = models.PositiveSmallIntegerField(_("条"))
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     heading = models.CharField(_("見出し"), max_length=100)
+    heading_en = models.CharField(_("見出しの英語名（非公式訳）"), max_length=200, blank=True)
     body = models.TextField(_("本文"))
 
     objects = ArticleManager()
+
+    name_field = "heading"
     history = HistoricalRecords()
 
     class Meta:

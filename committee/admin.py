@@ -70,7 +70,17 @@ class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("area", "slug", "name", "short_name", "plan", "established_on", "established_fiscal_year")},
+            {
+                "fields": (
+                    "area",
+                    "slug",
+                    ("name", "name_en"),
+                    ("short_name", "short_name_en"),
+                    "plan",
+                    "established_on",
+                    "established_fiscal_year",
+                )
+            },
         ),
         (
             _("運営要綱"),
@@ -120,14 +130,14 @@ class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class AgendaItemInline(ScopedInlineMixin, admin.TabularInline):
     model = AgendaItem
-    fields = ("order", "title")
+    fields = ("order", "title", "title_en")
     extra = 0
 
 
 class MeetingDocumentInline(ScopedInlineMixin, admin.TabularInline):
     model = MeetingDocument
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ("order", "title", "file", "url", "note")
+    fields = ("order", "title", "title_en", "file", "url", "note")
     extra = 0
 
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from kpi.models import Indicator
 from vision.models import Goal, MetroArea, Plan
+from vision.translation import TranslatedName, translated
 from vision.wareki import fiscal_year_of
 
 from . import rules
@@ -25,7 +26,7 @@ class CommitteeManager(models.Manager):
         return self.get(area__slug=area_slug, slug=slug)
 
 
-class Committee(models.Model):
+class Committee(TranslatedName, models.Model):
     """A verification committee (検証委員会) that reviews a strategy's progress every year."""
 
     class DecisionRule(models.TextChoices):
@@ -41,7 +42,9 @@ class Committee(models.Model):
     )
     slug = models.SlugField(_("識別名"), help_text=_("圏域内で一意の、半角英数字の識別名。"))
     name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=300, blank=True)
     short_name = models.CharField(_("略称"), max_length=100, blank=True)
+    short_name_en = models.CharField(_("英語の略称（非公式訳）"), max_length=200, blank=True)
     plan = models.ForeignKey(
         Plan,
         verbose_name=_("検証する計画"),
@@ -143,6 +146,10 @@ class Committee(models.Model):
         """Whether `present` of `members` may hold a meeting under this committee's rules."""
         return rules.has_quorum(members, present, self.quorum_numerator, self.quorum_denominator)
 
+    @property
+    def display_short_name(self):
+        return translated(self, "short_name")
+
 
 class MemberQuerySet(models.QuerySet):
     def in_office_on(self, day):
@@ -155,7 +162,7 @@ class MemberManager(models.Manager.from_queryset(MemberQuerySet)):
         return self.get(committee__area__slug=area_slug, committee__slug=committee_slug, name=name)
 
 
-class Member(models.Model):
+class Member(TranslatedName, models.Model):
     """A person on a committee's roster (委員名簿), whatever the number of their terms."""
 
     class Sector(models.TextChoices):
@@ -172,6 +179,7 @@ class Member(models.Model):
     )
     name = models.CharField(_("氏名"), max_length=100, help_text=_("名簿の表記どおり（姓と名の間の全角空白も）。"))
     kana = models.CharField(_("ふりがな"), max_length=100, blank=True, help_text=_("資料に記載がなければ空欄。"))
+    name_en = models.CharField(_("ローマ字表記"), max_length=100, blank=True, help_text=_("例: Hanako Yamada"))
     affiliation = models.CharField(_("所属団体等・役職"), max_length=300, blank=True, help_text=_("名簿の表記どおり。"))
     sector = models.CharField(
         _("分野"),
@@ -414,14 +422,17 @@ class AgendaItemManager(models.Manager):
         )
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TranslatedName, models.Model):
     """An item on a meeting's agenda (議事)."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会議"), on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(_("番号"), help_text=_("議事（１）、（２）…の番号。"))
     title = models.CharField(_("議事"), max_length=300)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
 
     objects = AgendaItemManager()
+
+    name_field = "title"
 
     class Meta:
         verbose_name = _("議事")
@@ -452,17 +463,20 @@ class MeetingDocumentManager(models.Manager):
         )
 
 
-class MeetingDocument(models.Model):
+class MeetingDocument(TranslatedName, models.Model):
     """A document handed out at a meeting (会議資料): an uploaded file, a link, or only its title."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("会議"), on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("資料名"), max_length=300)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     file = models.FileField(_("ファイル"), upload_to="committee/documents/%Y/", blank=True)
     url = models.URLField(_("URL"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     note = models.TextField(_("備考"), blank=True)
 
     objects = MeetingDocumentManager()
+
+    name_field = "title"
 
     class Meta:
         verbose_name = _("会議資料")
@@ -490,7 +504,7 @@ class PublicCommentManager(models.Manager):
         return self.get(starts_on=starts_on, title=title)
 
 
-class PublicComment(models.Model):
+class PublicComment(TranslatedName, models.Model):
     """A period of public comment (市民意見聴取・パブリックコメント) on a plan or a committee's work."""
 
     committee = models.ForeignKey(
@@ -510,12 +524,15 @@ class PublicComment(models.Model):
         blank=True,
     )
     title = models.CharField(_("件名"), max_length=300)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     starts_on = models.DateField(_("実施期間の始期"))
     ends_on = models.DateField(_("実施期間の終期"))
     printed_period = models.CharField(_("実施期間（資料の表記）"), max_length=100, blank=True)
     note = models.TextField(_("備考"), blank=True)
 
     objects = PublicCommentManager()
+
+    name_field = "title"
 
     class Meta:
         verbose_name = _("パブリックコメント")

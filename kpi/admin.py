@@ -63,7 +63,10 @@ class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdm
     import_resource_class = IndicatorResource
     import_help = _("指標コード（code）で照合します。計画は識別名、所管課は「市町村コード:名称」で指定します。")
     fieldsets = (
-        (None, {"fields": ("code", "plan", "name", "unit", "decimals", "direction", "period")}),
+        (
+            None,
+            {"fields": ("code", "plan", ("name", "name_en"), ("unit", "unit_en"), "decimals", "direction", "period")},
+        ),
         (_("計画の検証資料による見通し"), {"fields": ("final_outlook", "final_outlook_source")}),
         (_("累計"), {"fields": ("is_cumulative", "cumulative_since")}),
         (_("担当と締切"), {"fields": ("department", "actual_due_month", "actual_due_day")}),

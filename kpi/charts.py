@@ -34,7 +34,9 @@ def _hover(indicator, observation, kind_label):
     if observation.value is None:
         parts[1] += staff_text(observation.missing_reason) or "―"
     else:
-        parts[1] += f"{staff_text(observation_figure(observation, indicator.decimals))} {staff_text(indicator.unit)}"
+        parts[1] += (
+            f"{staff_text(observation_figure(observation, indicator.decimals))} {staff_text(indicator.display_unit)}"
+        )
         parts[1] += comparator_suffix(observation.comparator)
     if observation.measured_year and observation.measured_year != observation.fiscal_year:
         parts.append(_("%(year)sの値") % {"year": period_year_name(observation.measured_year, indicator)})
@@ -150,7 +152,11 @@ def indicator_figure(indicator):
                 "ticktext": [wareki.year_label(year, fiscal=True) for year in years],
                 "fixedrange": True,
             },
-            "yaxis": {"title": {"text": staff_text(indicator.unit)}, "fixedrange": True, "separatethousands": True},
+            "yaxis": {
+                "title": {"text": staff_text(indicator.display_unit)},
+                "fixedrange": True,
+                "separatethousands": True,
+            },
             "annotations": annotations,
             "hovermode": "closest",
             "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif"},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from vision.models import Department, Goal, MetroArea, Plan
+from vision.translation import TranslatedName, translated
 
 FISCAL_YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -47,7 +48,7 @@ class IndicatorManager(models.Manager.from_queryset(IndicatorQuerySet)):
         return self.get(area__slug=area_slug, code=code)
 
 
-class Indicator(models.Model):
+class Indicator(TranslatedName, models.Model):
     """A measured indicator (数値目標, KPI or 成果指標) of one plan, stored once however often it is shown."""
 
     class Direction(models.TextChoices):
@@ -84,7 +85,11 @@ class Indicator(models.Model):
         help_text=_("計画の圏域（計画から自動で設定されます）。"),
     )
     name = models.CharField(_("指標名"), max_length=300)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     unit = models.CharField(_("単位"), max_length=30)
+    unit_en = models.CharField(
+        _("単位の英語表記（非公式訳）"), max_length=60, blank=True, help_text=_("例: people, children, billion yen")
+    )
     decimals = models.PositiveSmallIntegerField(
         _("表示する小数点以下の桁数"), default=0, validators=[MaxValueValidator(4)]
     )
@@ -150,6 +155,7 @@ class Indicator(models.Model):
     )
 
     objects = IndicatorManager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -229,6 +235,11 @@ class Indicator(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def display_unit(self):
+        """The unit in the page's language: 人 or "people" / "children" as the indicator counts."""
+        return translated(self, "unit")
 
 
 class IndicatorPlacementManager(models.Manager):

@@ -100,8 +100,9 @@ def year_label(year):
 
 
 def value_with_unit(value, indicator, comparator="", printed=""):
-    separator = " " if get_language() == "en" else ""
-    text = f"{figure(value, indicator.decimals, printed)}{separator}{indicator.unit}"
+    unit = indicator.display_unit
+    separator = " " if get_language() == "en" and unit != "%" else ""
+    text = f"{figure(value, indicator.decimals, printed)}{separator}{unit}"
     return text + comparator_suffix(comparator)
 
 
@@ -114,7 +115,7 @@ def summary_sentence(indicator, judgement: progress.Judgement) -> str:
 
     e.g. 平成30（2018）年度の出生数は6,766人（概算値）で、目標の7,000人以上に届いていません。
     """
-    name = indicator.name
+    name = indicator.display_name
     if judgement.fiscal_year is None:
         return _("%(name)sの実績値はまだありません。") % {"name": name}
     year = fiscal_year_label(judgement.fiscal_year)

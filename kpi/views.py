@@ -115,7 +115,7 @@ class PlanDetailView(DetailView):
         status = self.request.GET.get("status", "")
         pillar = self.request.GET.get("goal", "")
         status = status if status in progress.STATUS_WORDS else ""
-        top_goals = [(node.goal.code, str(node.goal)) for node in tree]
+        top_goals = [(node.goal.code, node.goal.display_name) for node in tree]
         all_rows = [row for node in tree for row in node.all_kpis()]
         context.update(
             tree=_filter_tree(tree, status, pillar),

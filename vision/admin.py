@@ -35,7 +35,7 @@ class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "kana", "name_en", "lg_code")
     ordering = ("lg_code",)
     fieldsets = (
-        (None, {"fields": ("lg_code", "name", "kana", "name_en", "kind")}),
+        (None, {"fields": ("lg_code", ("name", "name_en"), "kana", "kind")}),
         (_("人口"), {"fields": ("population", "population_census_year", "population_source")}),
     )
     inlines = [MunicipalityMembershipInline]

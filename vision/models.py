@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .translation import TranslatedName, translated
 from .validators import validate_lg_code
 
 
@@ -32,16 +33,18 @@ class MetroAreaManager(models.Manager.from_queryset(MetroAreaQuerySet)):
         return self.get(slug=slug)
 
 
-class MetroArea(models.Model):
+class MetroArea(TranslatedName, models.Model):
     """A 連携中枢都市圏: a central city and the neighbours that signed 1:1 agreements with it."""
 
     slug = models.SlugField(_("識別名"), unique=True, help_text=_("URL に使う半角英数字（例: kumamoto）。"))
     name = models.CharField(_("圏域名"), max_length=100, unique=True)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=200, blank=True)
     central_city_name = models.CharField(
         _("連携中枢都市"),
         max_length=50,
         help_text=_("宣言を行った中心都市の名称。構成市町村が登録されている圏域では、その中心都市と一致します。"),
     )
+    central_city_name_en = models.CharField(_("連携中枢都市の英語名（非公式訳）"), max_length=100, blank=True)
     vision_date = models.DateField(_("都市圏ビジョン策定日"), null=True, blank=True)
     cities_count = models.PositiveSmallIntegerField(_("構成市数"), null=True, blank=True)
     towns_count = models.PositiveSmallIntegerField(_("構成町数"), null=True, blank=True)
@@ -91,13 +94,17 @@ class MetroArea(models.Model):
         if self.target_population is not None and self.target_population_year is None:
             raise ValidationError({"target_population_year": _("目標人口には目標の年を入力してください。")})
 
+    @property
+    def display_central_city_name(self):
+        return translated(self, "central_city_name")
+
 
 class MunicipalityManager(models.Manager):
     def get_by_natural_key(self, lg_code):
         return self.get(lg_code=lg_code)
 
 
-class Municipality(models.Model):
+class Municipality(TranslatedName, models.Model):
     """A city, town or village (市町村), identified by its 全国地方公共団体コード."""
 
     class Kind(models.TextChoices):
@@ -267,13 +274,14 @@ class DepartmentManager(models.Manager):
         return self.get(municipality__lg_code=lg_code, name=name)
 
 
-class Department(models.Model):
+class Department(TranslatedName, models.Model):
     """A department (所管課) of a municipality: it owns indicators and enters their actuals each year."""
 
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("市町村"), on_delete=models.PROTECT, related_name="departments"
     )
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=200, blank=True)
     email = models.EmailField(
         _("連絡先メールアドレス"), blank=True, help_text=_("督促メールの宛先（担当者のアドレスに加えて）。")
     )
@@ -308,7 +316,7 @@ class Department(models.Model):
     natural_key.dependencies = ["vision.municipality"]
 
 
-class Plan(models.Model):
+class Plan(TranslatedName, models.Model):
     """A published plan whose goals are measured by indicators: a vision, a strategy, a priority list."""
 
     class Kind(models.TextChoices):
@@ -329,7 +337,9 @@ class Plan(models.Model):
     )
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=300, blank=True)
     short_title = models.CharField(_("略称"), max_length=60, blank=True)
+    short_title_en = models.CharField(_("英語の略称（非公式訳）"), max_length=100, blank=True)
     start_fiscal_year = models.PositiveSmallIntegerField(
         _("開始年度（西暦）"), validators=[MinValueValidator(1989), MaxValueValidator(2100)]
     )
@@ -342,6 +352,12 @@ class Plan(models.Model):
         blank=True,
         help_text=_('目標の階層ごとの名称を上から順に並べたリスト（例: ["基本目標", "施策", "具体的な取組"]）。'),
     )
+    level_names_en = models.JSONField(
+        _("階層の英語名（非公式訳）"),
+        default=list,
+        blank=True,
+        help_text=_('階層の名称と同じ順の英語のリスト（例: ["Basic goal", "Policy", "Measure"]）。'),
+    )
     progress_scheme = models.CharField(
         _("進捗の評価方法"), max_length=20, choices=ProgressScheme.choices, default=ProgressScheme.ACHIEVEMENT
     )
@@ -350,6 +366,8 @@ class Plan(models.Model):
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     objects = PlanManager()
+
+    name_field = "title"
 
     class Meta:
         verbose_name = _("計画")
@@ -388,10 +406,15 @@ class Plan(models.Model):
     def contains_fiscal_year(self, fiscal_year):
         return self.start_fiscal_year <= fiscal_year <= self.end_fiscal_year
 
+    @property
+    def display_short_title(self):
+        return translated(self, "short_title")
+
     def level_name(self, depth):
-        """The name this plan gives to goals at `depth` (0 is the top level)."""
-        if 0 <= depth < len(self.level_names):
-            return self.level_names[depth]
+        """The name this plan gives to goals at `depth` (0 is the top level), in the page's language."""
+        names = translated(self, "level_names")
+        if 0 <= depth < len(names):
+            return names[depth]
         return ""
 
 
@@ -406,7 +429,7 @@ class GoalManager(models.Manager.from_queryset(GoalQuerySet)):
         return self.get(plan__area__slug=area_slug, plan__slug=plan_slug, code=code)
 
 
-class Goal(models.Model):
+class Goal(TranslatedName, models.Model):
     """A node of a plan's goal tree: a basic goal, a policy, a measure, a pillar or an initiative."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="goals")
@@ -424,17 +447,24 @@ class Goal(models.Model):
         help_text=_("計画内で一意の識別子（例: G1, G1-P2, G1-P2-M3）。"),
     )
     number = models.CharField(_("番号（表記どおり）"), max_length=20, blank=True, help_text=_("例: 基本目標１、(1)、①"))
+    number_en = models.CharField(
+        _("番号の英語表記"), max_length=40, blank=True, help_text=_("番号に日本語を含むときだけ（例: Basic goal 1）。")
+    )
     title = models.CharField(_("名称"), max_length=300)
+    title_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     level_label = models.CharField(
         _("階層名"),
         max_length=40,
         blank=True,
         help_text=_("計画の階層名と異なる呼び方をする目標のとき（例: リーディングプロジェクト）。"),
     )
+    level_label_en = models.CharField(_("階層名の英語名（非公式訳）"), max_length=60, blank=True)
     description = models.TextField(_("内容"), blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
 
     objects = GoalManager()
+
+    name_field = "title"
 
     class Meta:
         verbose_name = _("目標")
@@ -488,7 +518,24 @@ class Goal(models.Model):
 
     @property
     def level_name(self):
-        return self.level_label or self.plan.level_name(self.depth)
+        return translated(self, "level_label") or self.plan.level_name(self.depth)
+
+    @property
+    def display_name(self):
+        """Number and name in the page's language, as `str()` gives them in Japanese."""
+        return f"{translated(self, 'number')} {translated(self, 'title')}".strip()
+
+    @property
+    def display_title(self):
+        return translated(self, "title")
+
+    @property
+    def display_number(self):
+        return translated(self, "number")
+
+    @property
+    def official_name(self):
+        return str(self)
 
     def path(self):
         """The names from the top of the tree down to this goal."""

@@ -127,3 +127,22 @@ def test_english_pages_pass_axe(open_page, live_reference_data):
         assert_no_horizontal_scroll(page)
         assert_no_axe_violations(page)
     save_screenshot(page, "progress-open-data-en-375")
+
+
+def test_english_indicator_and_plan_pages_name_things_in_english(open_page, live_reference_data):
+    from tests.vision.test_translation import CJK
+
+    # 保育所等利用待機児童数 (seed 001 l.2875–2881): its heading in English, the official name beside it.
+    page = open_page("/en/areas/kumamoto/indicators/S1-G2-P2-K1/", width=375, locale="en-GB")
+    heading = page.locator("h1").inner_text()
+    assert heading and not CJK.search(heading), heading
+    assert "保育所等利用待機児童数" in page.locator(".official-name").inner_text()
+    assert "6 children" in page.locator(".summary").inner_text()
+    assert page.locator(".translation-note").count() == 1
+    assert_no_horizontal_scroll(page)
+    save_screenshot(page, "english-indicator-375")
+
+    page = open_page("/en/areas/kumamoto/plans/kumamoto-strategy-2/", width=375, locale="en-GB")
+    assert not CJK.search(page.locator("h1").inner_text())
+    assert_no_horizontal_scroll(page)
+    save_screenshot(page, "english-plan-375")
