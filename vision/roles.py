@@ -334,6 +334,13 @@ def is_comment_author(user, comment):
     return is_signed_in(user) and comment.author_id == user.pk
 
 
+def can_start_review(user):
+    """Starting a year's review (a review with a sheet per policy) is the administrators'."""
+    from committee.models import Review
+
+    return is_administrator(user) and has_model_permission(user, "add", Review)
+
+
 def can_hide_comment(user):
     return is_administrator(user)
 
