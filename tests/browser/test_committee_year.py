@@ -66,3 +66,27 @@ def test_administrator_starts_a_review_and_a_member_comments_on_its_first_sheet(
     assert page.locator("blockquote.comment").count() == 1
     save_screenshot(page, "committee-started-review-first-sheet-comment-1280")
     assert_no_axe_violations(page)
+
+
+def test_a_draft_in_the_workspace_opens_a_page_that_shows_it(open_page, live_reference_data):
+    from decimal import Decimal
+
+    from kpi import services as kpi_services
+    from kpi.models import Indicator
+
+    member_user = _user("iin", roles.COMMITTEE_MEMBERS)
+    person = Member.objects.create(committee=Committee.objects.get(), name="新任　委員", user=member_user, order=99)
+    Appointment.objects.create(member=person, starts_on=timezone.localdate())
+    indicator = Indicator.objects.filter(plan__slug="kumamoto-strategy-2").order_by("code").first()
+    kpi_services.record_observation(indicator, 2023, "actual", value=Decimal("55123"))
+
+    page = open_page("/ja/workspace/")
+    _sign_in(page, "iin")
+    row = page.locator(".dashboard-table tbody tr", has_text="下書きあり").first
+    row.get_by_role("link", name=indicator.name).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == indicator.name
+    assert "55,123" in page.locator(".series-table").inner_text()
+    assert "下書き（未公開）" in page.locator(".series-table").inner_text()
+    save_screenshot(page, "committee-workspace-indicator-draft-1280")
+    assert_no_axe_violations(page)
