@@ -247,3 +247,13 @@ def test_the_draft_page_shows_drafts_only_to_those_the_roles_let_read_them(clien
     anonymous = client.get(f"/ja/areas/kumamoto/workspace/indicators/{indicator.code}/")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert client.get("/ja/areas/kumamoto/workspace/indicators/NO-SUCH-CODE/").status_code == 302
+
+
+def test_an_editor_of_an_area_without_a_committee_lands_on_the_admin_after_login(client, django_user_model):
+    # 下関市 is a member of 下関市連携中枢都市圏 only, which has no committee: no workspace is theirs.
+    editor = django_user_model.objects.create_user("editor", "", "pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    Department.objects.create(municipality=Municipality.objects.get(name="下関市"), name="企画課").staff.add(editor)
+    response = client.post("/ja/accounts/login/", {"username": "editor", "password": "pw-for-tests-only"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/admin/"
