@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev setup-data run serve worker test test-fast lint bench messages
+.PHONY: setup setup-dev setup-data run serve worker import test test-fast lint bench messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ serve: setup
 # A background-job worker on REDIS_URL (without it, jobs run inline and no worker is needed).
 worker: setup
 	DEBUG=$${DEBUG:-false} $(PY) manage.py run_worker
+
+# Series values from a CSV or XLSX file, as the admin's bulk import does: `make import FILE=path [DRY_RUN=1] [AREA=slug]`.
+# DRY_RUN=1 checks the file and lists every change or every error, writing nothing.
+import: setup
+	@test -n "$(FILE)" || { echo "取り込むファイルを FILE=… で指定してください（確認だけなら DRY_RUN=1）。" >&2; exit 2; }
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_observations "$(FILE)"$(if $(DRY_RUN), --dry-run)$(if $(AREA), --area "$(AREA)")
 
 test: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,12 +1,16 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
+from vision.wareki import fiscal_year_of
 
 from . import services
 from .models import (
@@ -187,11 +191,38 @@ class ReviewAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, admin.ModelAdmin)
     search_fields = ("note", "evaluations__policy__title", "evaluations__committee_opinion")
     readonly_fields = ("status", "closed_on")
     fields = ("committee", "plan", "fiscal_year", "status", "opened_on", "closed_on", "meeting", "note")
+    # Starting a year's review is one form: the plan and the year; the policy sheets come from the plan.
+    start_fields = ("committee", "plan", "fiscal_year", "opened_on", "note")
     inlines = [EvaluationInline]
     actions = ["close_selected"]
+    change_list_template = "admin/committee/review/change_list.html"
 
     def review_id_of(self, obj):
         return obj.pk
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and roles.can_start_review(request.user)
+
+    def get_fields(self, request, obj=None):
+        return self.start_fields if obj is None else self.fields
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        committee = self.get_field_queryset(None, Review._meta.get_field("committee"), request)
+        committee = (committee or Committee.objects.all()).order_by("pk").first()
+        if committee is not None:
+            initial.setdefault("committee", committee.pk)
+            initial.setdefault("plan", committee.plan_id)
+        today = timezone.localdate()
+        initial.setdefault("fiscal_year", fiscal_year_of(today))
+        initial.setdefault("opened_on", today)
+        return initial
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {"title": _("年度の検証を始める"), **(extra_context or {})})
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -203,7 +234,27 @@ class ReviewAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, admin.ModelAdmin)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        services.save_review(obj)
+        if change:
+            services.save_review(obj)
+        else:
+            services.start_review(obj, user=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        workspace = reverse("committee:review", args=[obj.committee.area.slug, obj.fiscal_year])
+        self.message_user(
+            request,
+            format_html(
+                _(
+                    "{review}を始めました（施策 {count} 件のシート）。"
+                    '委員と所管課は <a href="{url}">{url}</a> で開けます。'
+                ),
+                review=obj,
+                count=obj.evaluations.count(),
+                url=workspace,
+            ),
+            messages.SUCCESS,
+        )
+        return super().response_add(request, obj, post_url_continue)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Evaluation:

@@ -669,6 +669,8 @@ class Review(models.Model):
             errors["closed_on"] = _("締切日は締め切った検証にだけ入力できます。")
         if self.meeting_id and self.committee_id and self.meeting.committee_id != self.committee_id:
             errors["meeting"] = _("同じ委員会の会議を選んでください。")
+        if self.plan_id and self.committee_id and self.plan.area_id != self.committee.area_id:
+            errors["plan"] = _("委員会の圏域の計画を選んでください。")
         if errors:
             raise ValidationError(errors)
 

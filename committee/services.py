@@ -10,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kpi.models import IndicatorPlacement
 from vision import roles
+from vision.models import Goal
 
 from .models import REVIEW_CLOSED_MESSAGE, Comment, Evaluation, Review
+from .sheets import policies_of
 
 
 def _lock_open_review(review_id) -> Review:
@@ -40,6 +43,35 @@ def save_review(review: Review) -> Review:
         raise ValidationError(_("検証を締め切るには「締め切る」操作を使ってください。"))
     review.full_clean()
     review.save()
+    return review
+
+
+@transaction.atomic
+def start_review(review: Review, *, user, on=None) -> Review:
+    """Open a year's review of a plan with an empty evaluation (a policy sheet) per policy (administrators only).
+
+    The departments then enter their 方向性 and 課題・検証 on each sheet and the committee's members comment on its
+    KPIs; the committee's current plan becomes the reviewed one.
+    """
+    if not roles.can_start_review(user):
+        raise PermissionDenied(_("年度の検証を始められるのは管理者だけです。"))
+    if review.pk is not None:
+        raise ValidationError(_("この検証は既に始まっています。"))
+    review.status = Review.Status.OPEN
+    review.opened_on = review.opened_on or on or timezone.localdate()
+    review.full_clean()
+    review.save()
+    goals = list(Goal.objects.filter(plan=review.plan_id))
+    with_kpis = set(IndicatorPlacement.objects.filter(goal__plan=review.plan_id).values_list("goal_id", flat=True))
+    for policy in policies_of(goals, with_kpis):
+        evaluation = Evaluation(review=review, policy=policy)
+        evaluation.full_clean()
+        evaluation._history_user = user
+        evaluation.save()
+    committee = review.committee
+    if committee.plan_id != review.plan_id:
+        committee.plan = review.plan
+        committee.save(update_fields=["plan"])
     return review
 
 

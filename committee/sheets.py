@@ -82,6 +82,19 @@ def plan_years(plan, indicators):
     return list(range(start, plan.end_fiscal_year + 1))
 
 
+def policies_of(goals, goals_with_kpis):
+    """The policies (施策) of a plan's goal tree that the committee evaluates: the second level, in document order,
+    where the policy or one of its measures carries a KPI (a leading project's policies carry none: they pull
+    the basic goals' measures forward, seeds/001 line 222)."""
+    top_level = {goal.pk for goal in goals if goal.parent_id is None}
+    measured = set(goals_with_kpis) | {goal.parent_id for goal in goals if goal.pk in goals_with_kpis}
+    return [
+        goal
+        for goal in sorted(goals, key=lambda g: (g.order, g.pk))
+        if goal.parent_id in top_level and goal.pk in measured
+    ]
+
+
 def policy_sheets(review, *, policies=None, published_only=False, drafts_for=None):
     """One sheet per policy (施策) of the review's plan, in document order, in a fixed number of queries."""
     plan = review.plan
@@ -110,7 +123,7 @@ def policy_sheets(review, *, policies=None, published_only=False, drafts_for=Non
     # A sheet per goal that has an evaluation (or, when none has, per 施策: the second level), preceded by
     # the top-level goals that carry their own indicators (the 数値目標 page of the committee material).
     top_level = {goal.pk for goal in goals if goal.parent_id is None}
-    policies_ = [g for g in goals if g.pk in evaluations] or [g for g in goals if g.parent_id in top_level]
+    policies_ = [g for g in goals if g.pk in evaluations] or policies_of(goals, by_goal)
     headline = [g for g in goals if g.pk in top_level and g.pk in by_goal and g not in policies_]
     chosen = sorted(headline + policies_, key=lambda g: (g.order, g.pk))
     if policies is not None:

@@ -14,6 +14,7 @@ urlpatterns = [
         "areas/<slug:area_slug>/committee/reviews/<int:year>/", views.ReviewPublicView.as_view(), name="public_review"
     ),
     path(WORKSPACE + "", views.DashboardView.as_view(), name="dashboard"),
+    path(WORKSPACE + "indicators/<str:code>/", views.IndicatorWorkspaceView.as_view(), name="indicator"),
     path(WORKSPACE + "reviews/<int:year>/", views.ReviewView.as_view(), name="review"),
     path(WORKSPACE + "reviews/<int:year>/sheets/<str:code>/", views.PolicySheetView.as_view(), name="sheet"),
     path(WORKSPACE + "reviews/<int:year>/print/", views.PrintSheetsView.as_view(), name="print"),

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, TemplateView
 
 from kpi import progress
 from kpi.models import Indicator, Observation
-from kpi.selectors import indicator_rows
+from kpi.selectors import indicator_rows, judge_indicator, series_table
 from vision import roles
 from vision.models import Department, Goal, Plan
 from vision.selectors import url_area
@@ -106,6 +106,33 @@ class DashboardView(WorkspaceMixin, TemplateView):
             },
             reviews=reviews,
             counts={s: sum(r.judgement.status == s for r in rows) for s in progress.STATUS_WORDS},
+        )
+        return context
+
+
+class IndicatorWorkspaceView(WorkspaceMixin, DetailView):
+    """One KPI as the workspace sees it: its values by year with the drafts this user may read, each marked."""
+
+    template_name = "committee/indicator.html"
+    context_object_name = "indicator"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return (
+            Indicator.objects.with_series(drafts_for=self.request.user)
+            .select_related("plan__area", "department")
+            .filter(plan__area=url_area(self.request))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicator = self.object
+        context.update(
+            judgement=judge_indicator(indicator),
+            table=series_table(indicator),
+            drafts=[o for o in indicator.observations.all() if not o.is_published],
+            can_edit=roles.can_edit_indicator(self.request.user, indicator),
         )
         return context
 

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 
 from vision.models import Goal
 
-from . import progress
+from . import presentation, progress
 from .models import Indicator, IndicatorPlacement, Observation
 
 
@@ -251,3 +251,20 @@ def outstanding_actuals(today, indicators=None):
             if state:
                 items.append(OutstandingActual(indicator, year, due, state))
     return items
+
+
+def series_table(indicator):
+    """Rows of (fiscal year, baseline, target, actual) for the accessible table under the chart."""
+    by_year = {}
+    for observation in indicator.observations.all():
+        by_year.setdefault(observation.fiscal_year, {})[observation.kind] = observation
+    return [
+        (
+            year,
+            presentation.fiscal_year_label(year),
+            cells.get("baseline"),
+            cells.get("target"),
+            cells.get("actual"),
+        )
+        for year, cells in sorted(by_year.items())
+    ]

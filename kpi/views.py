@@ -153,23 +153,6 @@ class GoalDetailView(TemplateView):
         return context
 
 
-def _series_table(indicator):
-    """Rows of (fiscal year, baseline, target, actual) for the accessible table under the chart."""
-    by_year = {}
-    for observation in indicator.observations.all():
-        by_year.setdefault(observation.fiscal_year, {})[observation.kind] = observation
-    return [
-        (
-            year,
-            presentation.fiscal_year_label(year),
-            cells.get("baseline"),
-            cells.get("target"),
-            cells.get("actual"),
-        )
-        for year, cells in sorted(by_year.items())
-    ]
-
-
 class IndicatorDetailView(DetailView):
     """One KPI: chart, table, a sentence saying where it stands, its goals, notes, source and downloads."""
 
@@ -191,7 +174,7 @@ class IndicatorDetailView(DetailView):
             sentence=presentation.summary_sentence(indicator, judgement),
             figure=figure,
             point_count=charts.point_count(figure),
-            table=_series_table(indicator),
+            table=selectors.series_table(indicator),
             placements=indicator.placements.select_related("goal__parent__parent").order_by("is_restated", "pk"),
             formula=judgement.formula,
             scheme_rule=progress.SCHEME_RULES[indicator.plan.progress_scheme],

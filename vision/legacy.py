@@ -18,7 +18,7 @@ from committee.models import Committee, Meeting
 from kpi.models import Indicator
 
 from . import roles
-from .models import AreaMembership, Plan
+from .models import AreaMembership, MetroArea, Plan
 
 
 def _with_query(request, url):
@@ -112,7 +112,8 @@ def committee(name):
 def workspace(request, rest=""):
     """The workspace of the user's area: for a committee member, their committee's; for an editor, the first area
     with a committee that a municipality of one of their departments is a member of; otherwise the default area.
-    Temporary (302): it depends on the user."""
+    Staff with no workspace of their own (an editor of an area without a committee) go to the admin instead of a
+    403. Temporary (302): it depends on the user."""
     with_committee = Committee.objects.values("area")
     area_slug = settings.DEFAULT_AREA
     if request.user.is_authenticated and not roles.is_administrator(request.user):
@@ -127,6 +128,9 @@ def workspace(request, rest=""):
             .first()
         )
         area_slug = mine or area_slug
+        area = MetroArea.objects.filter(slug=area_slug).first()
+        if request.user.is_staff and (area is None or not roles.can_use_workspace(request.user, area)):
+            return HttpResponseRedirect(reverse("admin:index"))  # no committee's area is theirs: staff work there
     return HttpResponseRedirect(
         _with_query(request, reverse("committee:dashboard", kwargs={"area_slug": area_slug}) + rest)
     )

@@ -5,8 +5,9 @@ The roles are Django groups, kept in step with `ROLE_PERMISSIONS` after every mi
 - 部局編集者 (department editors): enter and correct series values, targets and indicator wording of the
   indicators their departments own, and the agreements their department is in charge of (see
   `EDITOR_SCOPES`). They cannot publish, and some fields are the administrators' (`LOCKED_FIELDS`).
-- 検証委員 (committee members): read everything, unpublished values included; they comment on indicators in
-  the committee workspace while their appointment is in office. They never change data.
+- 検証委員 (committee members): read everything, and the unpublished values of their committee's area (not of
+  other areas: `MEMBER_DRAFT_SCOPES`); they comment on indicators in the committee workspace while their
+  appointment is in office. They never change data.
 The public sees published values and signed agreements only and needs no account.
 
 Every path asks this module: the admin (querysets, `has_*_permission`, read-only fields, actions, history
@@ -130,6 +131,14 @@ EDITOR_SCOPES = {
     "agreements.roleassignment": ("agreement__department__staff", "agreement__partner__departments__staff"),
 }
 
+# Series values and their revisions that committee members read: published ones anywhere (they are public), and
+# drafts (a new value, or a correction waiting to be published) only of their committees' areas. Paths: (the
+# row's published flag, the row's area).
+MEMBER_DRAFT_SCOPES = {
+    "kpi.observation": ("is_published", "indicator__area"),
+    "kpi.targetrevision": ("observation__is_published", "observation__indicator__area"),
+}
+
 # Fields that stay as they are for everyone but administrators, whatever the screen or file says: what an
 # indicator is and who owns it; which partnership an agreement is and where it stands in its procedure.
 LOCKED_FIELDS = {
@@ -183,12 +192,20 @@ def _owned_by(user, paths):
     return condition
 
 
+def _published_or_in_committee_areas(user, published_path, area_path):
+    from committee.models import Committee
+
+    areas = Committee.objects.filter(members__user=user).values("area")
+    return Q(**{published_path: True}) | Q(**{f"{area_path}__in": areas})
+
+
 def restrict(user, action, queryset):
     """The rows of `queryset` this user may `action` ('view', 'add', 'change', 'delete', 'publish', …).
 
-    A user without the model permission gets none. Administrators get all. Committee members read all and
-    write nothing but their own remarks. Editors act on the rows of their departments (`EDITOR_SCOPES`); of a
-    model outside their scopes they read what their permission allows and write nothing.
+    A user without the model permission gets none. Administrators get all. Committee members read all (drafts
+    only of their committees' areas, `MEMBER_DRAFT_SCOPES`) and write nothing but their own remarks. Editors act
+    on the rows of their departments (`EDITOR_SCOPES`); of a model outside their scopes they read what their
+    permission allows and write nothing.
     """
     model = queryset.model
     label = _label(model)
@@ -199,6 +216,8 @@ def restrict(user, action, queryset):
     if is_administrator(user):
         return queryset
     if action == "view" and sees_everything(user):
+        if label in MEMBER_DRAFT_SCOPES:
+            return queryset.filter(_published_or_in_committee_areas(user, *MEMBER_DRAFT_SCOPES[label]))
         return queryset
     if is_editor(user) and label in EDITOR_SCOPES:
         return queryset.filter(_owned_by(user, EDITOR_SCOPES[label])).distinct()
@@ -332,6 +351,13 @@ def can_comment(user, review):
 def is_comment_author(user, comment):
     """Rewording and withdrawing a remark are its author's alone (管理者 hide, they do not reword)."""
     return is_signed_in(user) and comment.author_id == user.pk
+
+
+def can_start_review(user):
+    """Starting a year's review (a review with a sheet per policy) is the administrators'."""
+    from committee.models import Review
+
+    return is_administrator(user) and has_model_permission(user, "add", Review)
 
 
 def can_hide_comment(user):

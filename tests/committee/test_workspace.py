@@ -212,3 +212,48 @@ def test_public_committee_pages(client, open_review):
     assert "荒川　浩二 委員の後任" in body
     assert client.get("/ja/areas/kumamoto/committee/reviews/2019/").status_code == 200
     assert client.get("/ja/areas/kumamoto/committee/reviews/2020/").status_code == 404  # open: not public yet
+
+
+def _draft_55123():
+    """A draft actual typed by a department (issue 14: the workspace listed 55,123; its link showed 未測定)."""
+    indicator = Indicator.objects.filter(plan__slug="kumamoto-strategy-2").order_by("code").first()
+    kpi_services.record_observation(indicator, 2023, "actual", value=Decimal("55123"))
+    return indicator
+
+
+def test_a_draft_in_the_workspace_links_to_a_page_that_shows_the_draft(member_client):
+    indicator = _draft_55123()
+    dashboard = member_client.get("/ja/areas/kumamoto/workspace/", {"plan": "kumamoto-strategy-2"}).content.decode()
+    draft_page = f"/ja/areas/kumamoto/workspace/indicators/{indicator.code}/"
+    assert f'href="{draft_page}"' in dashboard
+    assert f'href="{indicator.get_absolute_url()}"' not in dashboard
+    page = member_client.get(draft_page)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "55,123" in html and "下書き（未公開）" in html
+    assert indicator.name in html and f'href="{indicator.get_absolute_url()}"' in html  # the public page, beside
+    assert "55,123" not in member_client.get(indicator.get_absolute_url()).content.decode()
+
+
+def test_the_draft_page_shows_drafts_only_to_those_the_roles_let_read_them(client, django_user_model):
+    indicator = _draft_55123()
+    editor = django_user_model.objects.create_user("editor", "", "pw-for-tests-only")
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    Department.objects.create(municipality=Municipality.objects.get(name="宇土市"), name="企画課").staff.add(editor)
+    client.force_login(editor)  # in the workspace, but not of the indicator's department
+    page = client.get(f"/ja/areas/kumamoto/workspace/indicators/{indicator.code}/")
+    assert page.status_code == 200 and "55,123" not in page.content.decode()
+    client.logout()
+    anonymous = client.get(f"/ja/areas/kumamoto/workspace/indicators/{indicator.code}/")
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert client.get("/ja/areas/kumamoto/workspace/indicators/NO-SUCH-CODE/").status_code == 302
+
+
+def test_an_editor_of_an_area_without_a_committee_lands_on_the_admin_after_login(client, django_user_model):
+    # 下関市 is a member of 下関市連携中枢都市圏 only, which has no committee: no workspace is theirs.
+    editor = django_user_model.objects.create_user("editor", "", "pw-for-tests-only", is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    Department.objects.create(municipality=Municipality.objects.get(name="下関市"), name="企画課").staff.add(editor)
+    response = client.post("/ja/accounts/login/", {"username": "editor", "password": "pw-for-tests-only"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/admin/"

@@ -82,6 +82,10 @@ def expected(role, label, action, owner):
         if label == "committee.comment":
             # remarks of members in office of the committee; changed only by their author (here: another member)
             return action == "view"
+        if label == "kpi.observation" and owner == "shimonoseki":
+            # another area's drafts are not theirs to read, and by member_staff's turn editor_shimonoseki's change
+            # has made that area's published target a correction waiting to be published
+            return False
         return action == "view" and label in MEMBER_READ_ALL
     return False  # 検証委員 without staff status never enter the admin; no role and anonymous get nothing
 

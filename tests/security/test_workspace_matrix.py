@@ -48,7 +48,8 @@ def _fill(route, world):
     closed = Review.objects.closed().order_by("fiscal_year").first()
     year = closed.fiscal_year if ("editions" in route) else world.review.fiscal_year
     route = route.replace("<slug:area_slug>", "kumamoto")
-    return "/ja/" + route.replace("<int:year>", str(year)).replace("<str:code>", policy.code)
+    code = world.comment.indicator.code if "/indicators/" in route else policy.code  # a KPI's page, or a sheet's
+    return "/ja/" + route.replace("<int:year>", str(year)).replace("<str:code>", code)
 
 
 def test_workspace_urls_are_known():
