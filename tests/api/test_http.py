@@ -115,3 +115,11 @@ def test_the_docs_page_needs_no_inline_script(reference_data, client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     for source in re.findall(r'<script src="([^"]+)"', html):
         assert client.get(source.replace("&amp;", "&")).status_code == 200, source
+
+
+def test_a_control_character_in_a_query_is_a_json_400(reference_data, client):
+    # Found by schemathesis: the portal-wide guard answered the API with its HTML error page.
+    response = client.get("/api/v1/agreements/", {"area": "a\x07b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
