@@ -15,6 +15,6 @@ class StaticFilesConfig(_StaticFilesConfig):
     ignore_patterns = [
         *_StaticFilesConfig.ignore_patterns,
         "*.map",
-        "drf_spectacular_sidecar/redoc",
+        "drf_spectacular_sidecar/redoc/*",
         "rest_framework",
     ]
