@@ -8,13 +8,7 @@ class ApiConfig(AppConfig):
 
 
 class StaticFilesConfig(_StaticFilesConfig):
-    """collectstatic without what the portal never serves: source maps, ReDoc (Swagger UI is the API's docs page)
-    and the browsable API's assets (the API answers JSON only). Compressing them would slow every deploy and test run.
-    """
+    """collectstatic without what the portal never serves: ReDoc (Swagger UI is the API's docs page) and the browsable
+    API's assets (the API answers JSON only). Compressing them would slow every deploy and test run."""
 
-    ignore_patterns = [
-        *_StaticFilesConfig.ignore_patterns,
-        "*.map",
-        "drf_spectacular_sidecar/redoc/*",
-        "rest_framework",
-    ]
+    ignore_patterns = [*_StaticFilesConfig.ignore_patterns, "drf_spectacular_sidecar/redoc/*", "rest_framework"]
