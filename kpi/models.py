@@ -25,9 +25,7 @@ class IndicatorQuerySet(models.QuerySet):
         if drafts_for is not None:
             from vision import roles
 
-            if not roles.sees_everything(drafts_for):
-                readable = roles.draft_indicators(drafts_for, Indicator.objects.all()).values_list("pk", flat=True)
-                observations = observations.published_or_drafts_of(list(readable))
+            observations = roles.readable_observations(drafts_for, observations)
         elif published_only:
             observations = observations.published()
         return self.select_related("plan").prefetch_related(models.Prefetch("observations", queryset=observations))

@@ -9,10 +9,11 @@ from django.views.generic import DetailView, TemplateView
 
 from agreements.models import Pillar, PolicyArea
 from vision.models import Goal, MetroArea, Municipality, Plan
+from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
-from . import charts, opendata, presentation, progress, selectors
+from . import api_examples, charts, opendata, presentation, progress, selectors
 from .models import Indicator, Observation
 
 CONTENT_TYPES = {
@@ -203,6 +204,9 @@ class OpenDataView(TemplateView):
             shift_jis_note=opendata.SHIFT_JIS_NOTE,
             row_count=Observation.objects.published().filter(indicator__plan__area=area).count(),
             all_row_count=Observation.objects.published().count(),
+            api_docs=absolute_url(self.request, "/api/v1/docs/"),
+            api_schema=absolute_url(self.request, "/api/v1/schema/"),
+            api_examples=api_examples.render(absolute_url(self.request, "/").rstrip("/")),
         )
         return context
 

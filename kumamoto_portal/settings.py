@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from vision import logs
 
@@ -57,23 +58,32 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles, leaving out the API's assets the portal never serves (api/apps.py).
+    "api.apps.StaticFilesConfig",
     "django.contrib.humanize",
     "import_export",
     "simple_history",
     "axes",
     "csp",
     "django_rq",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "vision",
     "agreements",
     "kpi",
     "committee",
+    "api",
 ]
 
 MIDDLEWARE = [
     "vision.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that answers: a CORS preflight to /api/ is answered here.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vision.middleware.PublicPageCacheMiddleware",
     "vision.middleware.PrivatePageCacheMiddleware",
@@ -179,6 +189,9 @@ STORAGES = {
     },
 }
 
+# Swagger UI's source maps (megabytes, read only by a developer's browser tools) are served as they are.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
@@ -247,3 +260,44 @@ IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "legacy:workspace"  # the workspace of the user's area
+
+# The public read API (/api/v1/, README: API). JSON only (no browsable API), session authentication only (no
+# tokens), read-only. Anonymous callers are throttled by their real address (the same reading as django-axes,
+# CLIENT_IP_HEADER and TRUSTED_PROXY_COUNT above); signed-in staff are not.
+API_ANONYMOUS_RATE = env("API_ANONYMOUS_RATE", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anonymous": API_ANONYMOUS_RATE},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "熊本連携中枢都市圏ポータル API / Kumamoto metro-area portal API",
+    "DESCRIPTION": (
+        "公開データの読み取り専用 API。数値は公開済みの値だけ（訂正待ちの値は公開中の値）。"
+        "判定はポータルによる機械的な判定で、委員会の評価ではありません。\n\n"
+        "A read-only API of the portal's public data: published figures only (for a value with a pending "
+        "correction, the published figure). Judgements are the portal's mechanical judgements, not the committee's."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.document_other_answers"],
+}
+# GET from any origin, without credentials: a cross-origin caller is always anonymous and sees published figures.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag",)

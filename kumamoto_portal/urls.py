@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # For load balancers and monitors: outside the language prefix, no login (README: 本番運用).
     path("health/", HealthView.as_view(), name="health"),
+    # The public read API (README: API): outside the language prefix, its answers are the same in every language.
+    path("api/v1/", include("api.urls")),
     # The language is always in the URL, so a shared cache never mixes Japanese and English pages.
     path("", RedirectView.as_view(url="/ja/", permanent=False)),
 ]

@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 
@@ -74,6 +75,9 @@ class ControlCharacterMiddleware:
 
 
 def _bad_request(request, problem):
+    if request.path_info.startswith("/api/"):
+        # The API answers in JSON, its errors included (its schema documents {"detail": …}).
+        return JsonResponse({"detail": problem}, status=400)
     return get_resolver().resolve_error_handler(400)(request, exception=BadRequest(problem))
 
 

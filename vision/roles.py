@@ -290,7 +290,36 @@ def draft_indicators(user, queryset):
     return restrict(user, "change", queryset)
 
 
+def readable_observations(user, queryset):
+    """Series values as `user` may read them (pages for a signed-in user, the API): everything for those who see
+    everything; for others the public figures (a value with a pending correction shows its published figure),
+    except that the indicators whose drafts they may read (`draft_indicators`) show their drafts as they are.
+    Anonymous callers get the public figures only."""
+    if sees_everything(user):
+        return queryset
+    if not is_signed_in(user):
+        return queryset.published()
+    from kpi.models import Indicator
+
+    readable = draft_indicators(user, Indicator.objects.all()).values_list("pk", flat=True)
+    return queryset.published_or_drafts_of(list(readable))
+
+
 # --- agreements --------------------------------------------------------------------------------------------
+
+
+def readable_agreements(user, queryset):
+    """Agreements as `user` may read them: the public ones (signed and later), plus those `restrict(user,
+    'view')` gives (drafts and resolutions of their own, or all for those who see everything)."""
+    from agreements.models import Agreement
+
+    public = Q(status__in=Agreement.PUBLIC_STATUSES)
+    if not is_signed_in(user):
+        return queryset.filter(public)
+    if is_administrator(user) or (sees_everything(user) and has_model_permission(user, "view", Agreement)):
+        return queryset
+    visible = restrict(user, "view", Agreement.objects.all()).values("pk")
+    return queryset.filter(public | Q(pk__in=visible))
 
 
 def editable_agreements(user, queryset):
