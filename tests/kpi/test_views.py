@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -220,3 +221,11 @@ def test_the_english_open_data_page_explains_its_columns_in_english(client, refe
     assert "Indicator code (the identifier used for import and export)" in body
     assert "指標コード（取込み・書出しで使う識別子）" not in body
     assert "with attribution" in body
+
+
+def test_goal_page_headings_never_skip_a_level(client, reference_data):
+    """Lighthouse's heading-order: G2's measures (depth 1) head their sections with h2 under the goal's h1."""
+    body = client.get("/ja/areas/kumamoto/plans/kumamoto-strategy-1/goals/G2/").content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", body)]
+    assert levels[0] == 1 and 2 in levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
