@@ -6,7 +6,8 @@
 # every public page type. A measurement, not a test: chromium shares the machine's cores with the server.
 #
 # Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bench/lighthouse/run.sh
-#   RUNS (3); REDIS_URL for the Redis cache as in production; PAGES="indicator embed" to measure some types only.
+#   RUNS (3); REDIS_URL for the Redis cache as in production; PAGES="indicator embed" to measure some types only;
+#   REPORTS=dir keeps Lighthouse's JSON reports there (to read which element shifted, which audit failed).
 #   Needs: npm ci in bench/lighthouse (lighthouse pinned by package-lock.json), apt-get install chromium.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,8 @@ base=${DATABASE_URL%%\?*}
 options=${DATABASE_URL#"$base"}
 scratch_db=portal_lighthouse_$$
 work=$(mktemp -d)
+reports=${REPORTS:-$work/reports}
+mkdir -p "$reports"
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 server_pid=
 
@@ -76,11 +79,11 @@ for name in $PAGES; do
   url="http://127.0.0.1:$port${PATHS[$name]}"
   curl -fsS -o /dev/null "$url"  # warm the cache, as a visitor after the first would find it
   for run in $(seq 1 "$RUNS"); do
-    "$LIGHTHOUSE" "$url" --quiet --output=json --output-path="$work/$name-$run.json" \
+    "$LIGHTHOUSE" "$url" --quiet --output=json --output-path="$reports/$name-$run.json" \
       --only-categories=performance,accessibility,seo \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>"$work/$name-$run.err" \
       || { echo "lighthouse failed on $name (run $run):" >&2; tail -5 "$work/$name-$run.err" >&2; exit 1; }
   done
 done
 
-"$PY" "$here/summarise.py" "$work" $PAGES
+"$PY" "$here/summarise.py" "$reports" $PAGES
