@@ -18,6 +18,9 @@ from .presentation import comparator_suffix, fiscal_year_label, observation_figu
 ACTUAL_COLOUR = "#005a9c"
 TARGET_COLOUR = "#b35900"
 BASELINE_COLOUR = "#4d4d4d"
+TEXT_COLOUR = "#1a1a1a"
+GRID_COLOUR = "#e3e3e3"
+AXIS_COLOUR = "#6b6b6b"
 
 
 def staff_text(value):
@@ -148,6 +151,9 @@ def indicator_figure(indicator):
             "height": 360,
             "legend": {"orientation": "h", "y": -0.18},
             "xaxis": {
+                "gridcolor": GRID_COLOUR,
+                "linecolor": AXIS_COLOUR,
+                "zerolinecolor": AXIS_COLOUR,
                 "tickvals": years,
                 "ticktext": [wareki.year_label(year, fiscal=True) for year in years],
                 "fixedrange": True,
@@ -156,15 +162,23 @@ def indicator_figure(indicator):
                 "title": {"text": staff_text(indicator.display_unit)},
                 "fixedrange": True,
                 "separatethousands": True,
+                "gridcolor": GRID_COLOUR,
+                "linecolor": AXIS_COLOUR,
+                "zerolinecolor": AXIS_COLOUR,
             },
             "annotations": annotations,
             "hovermode": "closest",
-            "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif"},
+            "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif", "color": TEXT_COLOUR},
+            "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": AXIS_COLOUR, "font": {"color": TEXT_COLOUR}},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
         },
     )
-    return figure.to_plotly_json()
+    figure = figure.to_plotly_json()
+    # plotly.py adds its default template (about 7 KB of colour scales for trace types we never draw); every colour
+    # this chart shows is set above, so the browser's plotly.js defaults fill in nothing visible.
+    figure["layout"].pop("template", None)
+    return figure
 
 
 def point_count(figure):

@@ -14,6 +14,7 @@ urlpatterns = [
     path(AREA + "plans/<slug:plan_slug>/goals/<str:code>/", views.GoalDetailView.as_view(), name="goal_detail"),
     path(AREA + "indicators/<str:code>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path(AREA + "indicators/<str:code>/embed/", views.IndicatorEmbedView.as_view(), name="indicator_embed"),
+    path(AREA + "indicators/<str:code>/chart.png", views.indicator_chart_png, name="indicator_png"),
     path(AREA + "indicators/<str:code>/data.csv", views.indicator_download, {"format": "csv"}, name="indicator_csv"),
     path(AREA + "indicators/<str:code>/data.json", views.indicator_download, {"format": "json"}, name="indicator_json"),
     path(AREA + "open-data/", views.OpenDataView.as_view(), name="open_data"),

@@ -1,8 +1,9 @@
 from csp.decorators import csp_replace
 from django.db.models import Max, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
@@ -13,7 +14,7 @@ from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
-from . import api_examples, charts, opendata, presentation, progress, selectors
+from . import api_examples, chartimage, charts, opendata, presentation, progress, selectors, svgchart
 from .models import Indicator, Observation
 
 CONTENT_TYPES = {
@@ -54,6 +55,14 @@ def indicator_download(request, code, format, area_slug):
     if not indicators.exists():
         raise Http404
     return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
+
+
+def indicator_chart_png(request, code, area_slug):
+    """The chart as a PNG drawn from its SVG: the page's download and its Open Graph image (kpi.chartimage)."""
+    indicator = get_object_or_404(Indicator.objects.with_series(), code=code, plan__area=url_area(request))
+    response = HttpResponse(chartimage.chart_png(indicator), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="{indicator.code}.png"'
+    return response
 
 
 class HomeView(TemplateView):
@@ -170,10 +179,13 @@ class IndicatorDetailView(DetailView):
         indicator = self.object
         judgement = selectors.judge_indicator(indicator)
         figure = charts.indicator_figure(indicator)
+        sentence = presentation.summary_sentence(indicator, judgement)
         context.update(
             judgement=judgement,
-            sentence=presentation.summary_sentence(indicator, judgement),
+            sentence=sentence,
             figure=figure,
+            # Markup built by svgchart.render, which escapes every text it writes.
+            chart_svg=mark_safe(svgchart.chart_svg(figure, title=indicator.display_name, description=sentence)),
             point_count=charts.point_count(figure),
             table=selectors.series_table(indicator),
             placements=indicator.placements.select_related("goal__parent__parent").order_by("is_restated", "pk"),

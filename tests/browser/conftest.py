@@ -95,8 +95,8 @@ def open_page(browser, live_server, csp_violations):
     """Open a path of the live server in a fresh context of the given width; returns the page."""
     contexts = []
 
-    def _open(path, *, width=1280, height=900, locale="ja-JP"):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    def _open(path, *, width=1280, height=900, locale="ja-JP", **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, **options)
         watch_csp(context, csp_violations)
         contexts.append(context)
         page = context.new_page()

@@ -21,9 +21,22 @@ PAGES = {
 }
 
 
+def svg_points(page):
+    """Markers of the SVG chart the server drew (before any script runs)."""
+    return page.locator("#indicator-chart svg .chart__marker").count()
+
+
 def drawn_points(page):
+    """Markers of the plotly chart, which loads when the reader asks for it."""
+    page.locator("[data-interactive-chart]").click()
     page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
     return page.locator("#indicator-chart .scatterlayer path.point").count()
+
+
+# Scripts the page fetched, with their sizes (decoded), from the Resource Timing entries.
+_SCRIPTS_JS = """() => performance.getEntriesByType("resource")
+  .filter((e) => e.initiatorType === "script" || e.name.endsWith(".js"))
+  .map((e) => [e.name, e.decodedBodySize])"""
 
 
 def expected_points(code):
@@ -39,16 +52,52 @@ def test_every_progress_page_type_renders_and_passes_axe(open_page, live_referen
         page = open_page(path, width=width)
         assert page.locator("h1").count() == 1, name
         if name in ("indicator", "embed"):
-            assert drawn_points(page) == expected_points("S1-G2-N1")
+            assert svg_points(page) == expected_points("S1-G2-N1")
         if width == 375:
             assert_no_horizontal_scroll(page)
         save_screenshot(page, f"progress-{name}-{width}")
         assert_no_axe_violations(page)
+        if name in ("indicator", "embed"):
+            assert drawn_points(page) == expected_points("S1-G2-N1")
+            save_screenshot(page, f"progress-{name}-interactive-{width}")
+            assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("path", [PAGES["indicator"], PAGES["embed"]])
+def test_plotly_waits_for_a_tap_then_draws_every_trace(open_page, live_reference_data, path):
+    page = open_page(path, width=375, has_touch=True, is_mobile=True)
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    scripts = page.evaluate(_SCRIPTS_JS)
+    assert scripts, "the page's own small script is fetched"
+    assert [name for name, size in scripts if size > 100_000] == []
+    assert not any("plotly" in name for name, _ in scripts)
+    # every year label of the server's chart is there at 375 px (plotly dropped H31(2019))
+    years = page.locator("#indicator-chart .chart__year").all_text_contents()
+    assert years == ["H27(2015)", "H28(2016)", "H29(2017)", "H30(2018)", "H31(2019)"]
+
+    page.locator("#indicator-chart svg").tap()
+    page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
+    assert page.evaluate("typeof window.Plotly") == "object"
+    traces = page.evaluate("JSON.parse(document.getElementById('indicator-figure').textContent).data.length")
+    assert traces == 5  # target line, final target, baseline, actuals, provisional actual (S1-G2-N1)
+    assert page.locator("#indicator-chart .scatterlayer .trace").count() == traces
+    assert page.locator("#indicator-chart .scatterlayer path.point").count() == expected_points("S1-G2-N1")
+    assert page.locator("[data-interactive-chart]").is_hidden()
+
+
+def test_the_chart_button_loads_plotly_from_the_keyboard(open_page, live_reference_data):
+    page = open_page(PAGES["indicator"])
+    page.get_by_role("button", name="グラフを操作する").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
+    assert page.locator("#indicator-chart .scatterlayer path.point").count() == expected_points("S1-G2-N1")
 
 
 @pytest.mark.parametrize("code", ["S1-G1-N1", "S1-G2-P3-K2", "S1-G2-P2-K1", "S2-G1-N1"])
 def test_chart_draws_one_marker_per_value(open_page, live_reference_data, code):
     page = open_page(f"/ja/areas/kumamoto/indicators/{code}/")
+    assert svg_points(page) == expected_points(code)
     assert drawn_points(page) == expected_points(code)
     table_rows = page.locator(".series-table tbody tr").count()
     assert table_rows == Observation.objects.filter(indicator__code=code).values("fiscal_year").distinct().count()
@@ -60,7 +109,7 @@ def test_language_switch_on_an_indicator(open_page, live_reference_data):
     page.wait_for_load_state()
     assert page.url.endswith("/en/areas/kumamoto/indicators/S1-G1-N1/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert drawn_points(page) == expected_points("S1-G1-N1")
+    assert svg_points(page) == expected_points("S1-G1-N1")
     assert "FY2018" in page.locator(".summary").inner_text()
     save_screenshot(page, "progress-indicator-en-375")
 
@@ -95,7 +144,6 @@ def test_status_filter_keeps_only_behind_kpis(open_page, live_reference_data):
 
 def test_keyboard_reaches_the_content_and_the_chart_download(open_page, live_reference_data):
     page = open_page("/ja/areas/kumamoto/indicators/S1-G2-N1/", width=1280)
-    drawn_points(page)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
@@ -106,8 +154,10 @@ def test_keyboard_reaches_the_content_and_the_chart_download(open_page, live_ref
         page.keyboard.press("Tab")
         reached.add(page.evaluate("document.activeElement.textContent.trim()"))
     assert "グラフを画像（PNG）で保存" in reached
+    assert "グラフを操作する" in reached
     assert "CSVでダウンロード" in reached
-    page.get_by_role("button", name="グラフを画像（PNG）で保存").focus()
+    # the PNG is drawn on the server from the SVG: no plotly needed to save it
+    page.get_by_role("link", name="グラフを画像（PNG）で保存").focus()
     with page.expect_download() as download:
         page.keyboard.press("Enter")
     assert download.value.path().read_bytes().startswith(b"\x89PNG")
@@ -122,8 +172,6 @@ def test_english_pages_pass_axe(open_page, live_reference_data):
     ):
         page = open_page(path, width=375)
         assert page.locator("html").get_attribute("lang") == "en"
-        if "/indicators/" in path:
-            drawn_points(page)
         assert_no_horizontal_scroll(page)
         assert_no_axe_violations(page)
     save_screenshot(page, "progress-open-data-en-375")

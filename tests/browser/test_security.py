@@ -33,6 +33,11 @@ def test_staff_text_in_a_chart_is_never_a_link(open_page, live_reference_data):
 
     for path in ("/ja/areas/kumamoto/indicators/S1-G2-N1/", "/ja/areas/kumamoto/indicators/S1-G2-N1/embed/"):
         page = open_page(path)
+        # the server's SVG first: the reason and the unit are text there too
+        assert page.evaluate("""() => document.querySelectorAll('a[href*="evil"], a[*|href*="evil"]').length""") == 0
+        assert page.locator("#indicator-chart .chart__gap").text_content() == f"値なし: {REASON}"
+        assert page.locator("#indicator-chart .chart__unit").text_content() == UNIT
+        page.get_by_role("button", name="グラフを操作する").click()
         page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
 
         # plotly draws links in SVG with xlink:href, which only a namespace-wildcard selector matches.

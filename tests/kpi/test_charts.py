@@ -60,3 +60,15 @@ def test_the_figure_json_holds_the_escaped_text(figure):
 
     assert REASON_ESCAPED.replace('"', '\\"') in text
     assert UNIT_ESCAPED.replace('"', '\\"') in text
+
+
+def test_the_figure_carries_no_template_and_sets_its_own_colours(figure):
+    """plotly.py's default template was 7 KB of the page; without it, plotly.js defaults must not show through."""
+    layout = figure["layout"]
+    assert "template" not in layout
+    assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "#ffffff"
+    assert layout["font"]["color"]
+    for axis in ("xaxis", "yaxis"):
+        assert {"gridcolor", "linecolor", "zerolinecolor"} <= set(layout[axis])
+    for trace in figure["data"]:
+        assert trace["marker"]["color"]

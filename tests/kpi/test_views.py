@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -53,10 +54,32 @@ def test_indicator_page_says_where_the_kpi_stands(client, reference_data):
     body = response.content.decode()
     assert "平成30（2018）年度の出生数は6,766人（概算値）で、目標の7,000人以上に届いていません。" in body
     assert 'id="indicator-figure"' in body
-    assert "plotly-basic-4.1.1.min" in body and "defer" in body
+    # plotly.js is not loaded with the page, only named for the script that loads it on request
+    assert '<script src="/static/kpi/vendor/plotly' not in body
+    assert 'data-plotly="/static/kpi/vendor/plotly-basic-4.1.1.min' in body
     assert "cdn.plot.ly" not in body
     # baseline 1, four targets (+ the final target's star), three actuals of which one provisional
     assert response.context["point_count"] == 1 + 4 + 1 + 3
+
+
+def test_indicator_page_paints_the_svg_chart(client, reference_data):
+    """出生数 (seeds/001_16f58a72b6d60119.txt lines 2425-2440): H27-H31, 6,766 (H30) provisional."""
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/")
+    body = response.content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>") + 6]
+    assert svg.count('class="chart__marker') == response.context["point_count"] == 9
+    assert svg.count("chart__marker--hollow") == 1
+    for label in ("H27", "(2015)", "H28", "(2016)", "H29", "(2017)", "H30", "(2018)", "H31", "(2019)"):
+        assert f">{label}</tspan>" in svg
+    assert "<desc" in svg and "6,766人（概算値）で、目標の7,000人以上に届いていません。</desc>" in svg
+    assert 'class="series-table' in body  # the table stays
+
+
+def test_indicator_chart_png_is_drawn_from_the_svg(client, reference_data):
+    response = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/chart.png")
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+    assert client.get("/ja/areas/kumamoto/indicators/NOPE/chart.png").status_code == 404
 
 
 def test_indicator_page_shows_missing_year_with_its_reason(client, reference_data):
@@ -198,3 +221,11 @@ def test_the_english_open_data_page_explains_its_columns_in_english(client, refe
     assert "Indicator code (the identifier used for import and export)" in body
     assert "指標コード（取込み・書出しで使う識別子）" not in body
     assert "with attribution" in body
+
+
+def test_goal_page_headings_never_skip_a_level(client, reference_data):
+    """Lighthouse's heading-order: G2's measures (depth 1) head their sections with h2 under the goal's h1."""
+    body = client.get("/ja/areas/kumamoto/plans/kumamoto-strategy-1/goals/G2/").content.decode()
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", body)]
+    assert levels[0] == 1 and 2 in levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels

@@ -1,5 +1,6 @@
-/* Draws each [data-figure] chart with plotly.js (loaded with defer before this file).
-   The page reads fine without it: the table under the chart holds the same values. */
+/* The page paints each chart as SVG drawn on the server. plotly.js (about 330 KB compressed) is loaded only when
+   the reader asks for the interactive chart: a click or tap on the chart, or the 「グラフを操作する」 button
+   (the keyboard's way in). The table under the chart holds the same values, so the page reads fine without it. */
 (function () {
   "use strict";
 
@@ -13,40 +14,75 @@
     },
     format: { decimal: ".", thousands: "," }
   };
+  var loading = null;
 
-  function render(container) {
-    var source = document.getElementById(container.getAttribute("data-figure"));
-    if (!source || !window.Plotly) {
-      return;
+  function loadPlotly(src) {
+    if (window.Plotly) {
+      return Promise.resolve(window.Plotly);
     }
-    var figure = JSON.parse(source.textContent);
-    var language = document.documentElement.lang;
-    var config = {
-      responsive: true,
-      displayModeBar: false,
-      locale: language === "ja" ? "ja" : "en"
-    };
-    window.Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
-      container.setAttribute("data-rendered", "true");
-    });
-    var button = document.querySelector('[data-download-chart="' + container.id + '"]');
-    if (button) {
-      button.hidden = false;
-      button.addEventListener("click", function () {
-        window.Plotly.downloadImage(container, {
-          format: "png",
-          width: 1000,
-          height: 500,
-          filename: container.getAttribute("data-filename") || "chart"
-        });
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = function () {
+          window.Plotly.register(JAPANESE);
+          resolve(window.Plotly);
+        };
+        script.onerror = function () {
+          loading = null;
+          reject(new Error("plotly.js did not load"));
+        };
+        document.head.appendChild(script);
       });
     }
+    return loading;
+  }
+
+  function render(container, buttons) {
+    var source = document.getElementById(container.getAttribute("data-figure"));
+    if (!source || container.hasAttribute("data-loading") || container.hasAttribute("data-rendered")) {
+      return;
+    }
+    container.setAttribute("data-loading", "true");
+    loadPlotly(container.getAttribute("data-plotly")).then(
+      function (Plotly) {
+        var figure = JSON.parse(source.textContent);
+        var config = {
+          responsive: true,
+          displayModeBar: false,
+          locale: document.documentElement.lang === "ja" ? "ja" : "en"
+        };
+        // plotly's drawing replaces the SVG; the sentence it described the chart with stays as the label.
+        container.textContent = "";
+        container.setAttribute("role", "img");
+        container.setAttribute("aria-label", container.getAttribute("data-sentence") || "");
+        return Plotly.newPlot(container, figure.data, figure.layout, config).then(function () {
+          container.removeAttribute("data-loading");
+          container.setAttribute("data-rendered", "true");
+          buttons.forEach(function (button) {
+            button.hidden = true;
+          });
+        });
+      },
+      function () {
+        container.removeAttribute("data-loading");
+      }
+    );
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.Plotly) {
-      window.Plotly.register(JAPANESE);
-    }
-    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), render);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), function (container) {
+      var buttons = Array.prototype.slice.call(
+        document.querySelectorAll('[data-interactive-chart="' + container.id + '"]')
+      );
+      var activate = function () {
+        render(container, buttons);
+      };
+      container.addEventListener("click", activate);
+      buttons.forEach(function (button) {
+        button.hidden = false;
+        button.addEventListener("click", activate);
+      });
+    });
   });
 })();
