@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +20,7 @@ from . import services
 from .forms import ActualEntryForm, ObservationForm, SeriesRowForm
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
 from .opendata import plain_number
+from .presentation import comparator_suffix, unpadded_number
 from .resources import IndicatorResource, ObservationResource
 
 
@@ -295,16 +297,16 @@ class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
 
 @admin.register(Observation)
 class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+    # What staff check in a list, narrow enough for a 1280 px screen with the longest indicator name: the name is
+    # cut short (the whole name in its tooltip) and the comparator rides with the value (7,000以上).
     list_display = (
-        "indicator",
-        "fiscal_year",
+        "indicator_code",
+        "indicator_name",
+        "year",
         "kind",
-        "value",
-        "comparator",
-        "measured_year",
-        "is_provisional",
+        "value_display",
         "is_published",
-        "updated_at",
+        "is_provisional",
     )
     list_filter = ("is_published", "kind", "is_provisional", "indicator__plan", "indicator__department", "fiscal_year")
     list_select_related = ("indicator",)
@@ -329,6 +331,25 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
         "縦長の形式（indicator_id, fiscal_year, kind, value …）か、"
         "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。取り込んだ値は公開されるまで下書きです。"
     )
+
+    @admin.display(description=_("指標コード"), ordering="indicator__code")
+    def indicator_code(self, observation):
+        return observation.indicator.code
+
+    @admin.display(description=_("指標"), ordering="indicator__name")
+    def indicator_name(self, observation):
+        name = observation.indicator.name
+        return format_html('<span class="cut-short" title="{}">{}</span>', name, name)
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, observation):
+        return observation.fiscal_year
+
+    @admin.display(description=_("値"), ordering="value")
+    def value_display(self, observation):
+        if observation.value is None:
+            return observation.missing_reason or "―"
+        return unpadded_number(observation.value) + comparator_suffix(observation.comparator)
 
     def run_import(self, data, filename, user, dry_run, expected_versions=None):
         return services.import_observations(

@@ -1,0 +1,55 @@
+"""Staff lists at a laptop's width (1280 px): every column a person checks is on screen."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth.models import Group, User
+
+from kpi.models import Indicator
+from tests.browser.conftest import save_screenshot
+from vision import roles
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+PASSWORD = "a-long-test-password-1"
+
+
+def longest_indicator_code():
+    """The indicator with the longest name in the reference data (read from the fixtures, not the code)."""
+    indicators = [
+        entry
+        for path in sorted(FIXTURES.glob("*.json"))
+        for entry in json.loads(path.read_text(encoding="utf-8"))
+        if entry["model"] == "kpi.indicator"
+    ]
+    return max(indicators, key=lambda entry: len(entry["fields"]["name"]))["fields"]["code"]
+
+
+def log_in_as_administrator(open_page, next_path):
+    user = User.objects.create_user("kanri", "kanri@example.jp", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    page = open_page(f"/admin/login/?next={next_path}", width=1280)
+    page.get_by_label("ユーザー名").fill("kanri")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()
+    return page
+
+
+def test_observation_list_fits_1280_with_the_longest_name(open_page, live_reference_data):
+    code = longest_indicator_code()
+    indicator = Indicator.objects.get(code=code, area__slug="kumamoto")
+    page = log_in_as_administrator(open_page, f"/admin/kpi/observation/?q={code}")
+    save_screenshot(page, "staff-observation-list-1280")
+
+    viewport = page.evaluate("document.documentElement.clientWidth")
+    results = page.locator(".results").bounding_box()
+    visible_right = min(viewport, results["x"] + results["width"])  # the admin scrolls wide tables in .results
+    headers = [text.strip() for text in page.locator("#result_list thead th .text").all_inner_texts()]
+    for label in ("指標コード", "指標", "年度", "種別", "値", "公開", "概算値"):
+        assert label in headers, headers
+    for column in ("value_display", "is_published", "is_provisional"):
+        box = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        right = box["x"] + box["width"]
+        assert right <= visible_right, f"{column} ends at {right} > {visible_right}"
+    name_cell = page.locator("#result_list tbody tr").first.locator("td.field-indicator_name span")
+    assert name_cell.get_attribute("title") == indicator.name
