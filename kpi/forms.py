@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from vision.scoped import StaleFormMixin
 
 from .models import Observation
 from .numbers import NumberError, is_no_value, parse_number
+from .opendata import plain_number
 
 OUTLIER_FACTOR = 10
 
@@ -18,6 +21,10 @@ class NumberField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 10}))
         super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        # a stored value is shown as typed, not with the database's four padding decimals (56.5000 → 56.5)
+        return plain_number(value) if isinstance(value, Decimal) else value
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -48,6 +55,8 @@ def check_actual(form, value_field, provisional_field, reason_field):
 
 class ObservationForm(StaleFormMixin, forms.ModelForm):
     """A series value in the admin (its own page and the indicator's inline), with the version it was read at."""
+
+    value = NumberField(label=_("値"))
 
     class Meta:
         model = Observation
