@@ -53,3 +53,27 @@ def test_observation_list_fits_1280_with_the_longest_name(open_page, live_refere
         assert right <= visible_right, f"{column} ends at {right} > {visible_right}"
     name_cell = page.locator("#result_list tbody tr").first.locator("td.field-indicator_name span")
     assert name_cell.get_attribute("title") == indicator.name
+
+
+def test_import_preview_shows_each_change_old_to_new(open_page, live_reference_data):
+    from kpi.services import import_observations
+
+    header = "indicator_id,fiscal_year,kind,value,comparator,measured_year,provisional,missing_reason,printed,note"
+    first = f"{header}\r\nS2-G1-N1,2020,actual,812,,,true,,,\r\n".encode()
+    assert import_observations(first, "first.csv", dry_run=False).ok
+    note = "熊本市推計（速報値。県の市町村民経済計算の公表後に確定値へ置き換える）"
+    second = f"{header}\r\nS2-G1-N1,2020,actual,815,,,false,,,{note}\r\n".encode()
+
+    page = log_in_as_administrator(open_page, "/admin/kpi/observation/import/")
+    page.get_by_label("ファイル（CSV または XLSX）").set_input_files(
+        {"name": "second.csv", "mimeType": "text/csv", "buffer": second}
+    )
+    page.get_by_role("button", name="確認する（まだ取り込みません）").click()
+    page.wait_for_load_state()
+    save_screenshot(page, "staff-import-preview-1280")
+    preview = page.locator("#import-preview")
+    assert "812 → 815" in preview.locator("td.column-value").inner_text()
+    assert "はい → いいえ" in preview.locator("td.column-provisional").inner_text()
+    assert "S2-G1-N1 市内総生産額" in preview.locator("td.column-indicator_id").inner_text()
+    # the note is not squeezed to a character a line
+    assert preview.locator("td.column-note").bounding_box()["width"] >= 150
