@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
+from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 
 from . import services
@@ -232,7 +232,7 @@ class ReviewAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, admin.ModelAdmin)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, HistoryAdmin):
     list_display = ("policy", "review", "rating")
     list_filter = ("review__committee", "review__fiscal_year", "review__status", "rating")
     list_select_related = ("policy", "review__committee")
@@ -260,7 +260,7 @@ class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistory
 
 
 @admin.register(Comment)
-class CommentAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
+class CommentAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, HistoryAdmin):
     """Remarks are posted in the committee workspace; here their author rewords them and 管理者 hide them."""
 
     list_display = ("indicator", "review", "author", "created_at", "withdrawn_at", "hidden_at")

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
 from vision.admin_import import TabularImportAdminMixin
+from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of, year_label
 
@@ -53,7 +53,7 @@ class ObservationInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
     list_display = ("code", "name", "unit", "area", "plan", "department", "direction", "is_cumulative")
     list_filter = ("area", "plan", "department", "direction", "is_cumulative")
     list_select_related = ("area", "plan", "department__municipality")
@@ -296,7 +296,7 @@ class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
     # What staff check in a list, narrow enough for a 1280 px screen with the longest indicator name: the name is
     # cut short (the whole name in its tooltip) and the comparator rides with the value (7,000以上).
     list_display = (
@@ -390,7 +390,7 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class TargetRevisionAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("observation", "previous_value", "revised_value", "revised_on")
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)

@@ -77,3 +77,18 @@ def test_import_preview_shows_each_change_old_to_new(open_page, live_reference_d
     assert "S2-G1-N1 市内総生産額" in preview.locator("td.column-indicator_id").inner_text()
     # the note is not squeezed to a character a line
     assert preview.locator("td.column-note").bounding_box()["width"] >= 150
+
+
+def test_history_page_reads_in_japanese(open_page, live_reference_data):
+    from decimal import Decimal
+
+    from kpi import services
+    from kpi.models import Observation
+
+    gdp = Observation.objects.get(indicator__code="S1-G1-N1", fiscal_year=2018, kind="actual")
+    services.record_observation(gdp.indicator, 2018, "actual", value=Decimal("2500"))
+    page = log_in_as_administrator(open_page, f"/admin/kpi/observation/{gdp.pk}/history/")
+    save_screenshot(page, "staff-history-1280")
+    content = page.locator("#content").inner_text()
+    assert "以前の版に戻すには" in content
+    assert "Choose a date" not in content and "Changed by" not in content
