@@ -3,7 +3,7 @@
 A query and the searched text are both normalised: NFKC (full-width ６５ and ＡＢＣ read as 65 and ABC), case
 folded, spaces dropped, and every form of a word in the synonym table (fixtures/search_synonyms.txt: 等/など,
 子ども/子供/こども, 障がい/障害 …) replaced by its group's first form. Results rank exact name (or code) matches
-first, then names, then descriptions.
+first (as typed before another spelling), then names, then descriptions.
 """
 
 import functools
@@ -14,7 +14,7 @@ from django.conf import settings
 
 SYNONYMS_FILE = Path(settings.BASE_DIR) / "fixtures" / "search_synonyms.txt"
 
-EXACT, NAME, DESCRIPTION = 0, 1, 2
+EXACT, VARIANT, NAME, DESCRIPTION = 0, 1, 2, 3
 
 
 def _fold(text):
@@ -48,14 +48,22 @@ def normalise(text):
 
 
 def rank(query, names, descriptions=()):
-    """EXACT when a name equals the query, NAME when one contains it, DESCRIPTION when only a description does,
-    None when nothing does. `query` is already normalised."""
-    names = [normalise(name) for name in names if name]
-    if query in names:
+    """EXACT when a name is the query as typed (width and case aside), VARIANT when it is the query in another
+    spelling (保育所など… for 保育所等…), NAME when a name contains it, DESCRIPTION when only a description does,
+    None when nothing does."""
+    names = [name for name in names if name]
+    folded = _fold(query)
+    if folded in (_fold(name) for name in names):
         return EXACT
-    if any(query in name for name in names):
+    needle = normalise(query)
+    if not needle:
+        return None
+    normalised = [normalise(name) for name in names]
+    if needle in normalised:
+        return VARIANT
+    if any(needle in name for name in normalised):
         return NAME
-    if any(query in normalise(text) for text in descriptions if text):
+    if any(needle in normalise(text) for text in descriptions if text):
         return DESCRIPTION
     return None
 

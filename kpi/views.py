@@ -255,29 +255,28 @@ class SearchView(TemplateView):
         area = url_area(self.request)
         # An area holds a few hundred names: they are read once (one query per kind, however many match) and
         # compared in Python, where width, word variants and ranking are easy to get right (kpi/search.py).
-        needle = search.normalise(query)
-        if not needle:
+        if not search.normalise(query):
             return context
         context.update(
             indicators=search.ranked(
                 Indicator.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "code"),
                 search.indicator_rank,
-                needle,
+                query,
                 SEARCH_LIMIT,
             ),
             goals=search.ranked(
                 Goal.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "order"),
                 search.goal_rank,
-                needle,
+                query,
                 SEARCH_LIMIT,
             ),
             policy_areas=search.ranked(
-                PolicyArea.objects.in_document_order(), search.policy_area_rank, needle, SEARCH_LIMIT
+                PolicyArea.objects.in_document_order(), search.policy_area_rank, query, SEARCH_LIMIT
             ),
             municipalities=search.ranked(
                 Municipality.objects.filter(pk__in=area.memberships.values("municipality")).order_by("lg_code"),
                 search.municipality_rank,
-                needle,
+                query,
                 SEARCH_LIMIT,
             ),
         )

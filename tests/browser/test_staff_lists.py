@@ -92,3 +92,14 @@ def test_history_page_reads_in_japanese(open_page, live_reference_data):
     content = page.locator("#content").inner_text()
     assert "以前の版に戻すには" in content
     assert "Choose a date" not in content and "Changed by" not in content
+
+
+def test_search_finds_both_plans_spellings(open_page, live_reference_data):
+    # fixtures: 第1期 S1-G2-P2-K1 保育所等利用待機児童数; 第2期 S2-G2-P2-K1 保育所など利用待機児童数
+    page = open_page("/ja/areas/kumamoto/search/", width=1280)
+    page.get_by_label("キーワード").fill("保育所等利用待機児童数")
+    page.locator("#main").get_by_role("button", name="検索").click()
+    page.wait_for_load_state()
+    save_screenshot(page, "search-both-plans-1280")
+    links = page.locator("#main ul li a").all_inner_texts()
+    assert "保育所等利用待機児童数" in links and "保育所など利用待機児童数" in links, links

@@ -26,9 +26,9 @@ def test_synonyms_are_data():
 def test_both_plans_spellings_are_found(client, reference_data):
     # fixtures: 第1期 S1-G2-P2-K1 保育所等利用待機児童数; 第2期 S2-G2-P2-K1 保育所など利用待機児童数
     response = client.get(URL, {"q": "保育所等利用待機児童数"})
-    assert {i.code for i in response.context["indicators"]} == {"S1-G2-P2-K1", "S2-G2-P2-K1"}
+    assert [i.code for i in response.context["indicators"]] == ["S1-G2-P2-K1", "S2-G2-P2-K1"]  # as typed first
     response = client.get(URL, {"q": "保育所など利用待機児童数"})
-    assert {i.code for i in response.context["indicators"]} == {"S1-G2-P2-K1", "S2-G2-P2-K1"}
+    assert [i.code for i in response.context["indicators"]] == ["S2-G2-P2-K1", "S1-G2-P2-K1"]
 
 
 def test_full_width_query_and_codes_are_found(client, reference_data):
@@ -46,7 +46,7 @@ def test_exact_names_first_then_names_then_descriptions(client, reference_data):
     names = [i.name for i in response.context["indicators"]]
     exact = [n for n in names if search.normalise(n) == search.normalise("出生数")]
     assert exact and names[: len(exact)] == exact
-    ranks = [search.indicator_rank(i, search.normalise("出生数")) for i in response.context["indicators"]]
+    ranks = [search.indicator_rank(i, "出生数") for i in response.context["indicators"]]
     assert ranks == sorted(ranks)
 
 
