@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,7 @@ from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of, year_label
 
 from . import services
-from .forms import ActualEntryForm, ObservationForm, SeriesRowForm
+from .forms import ActualEntryForm, ObservationForm, SeriesRowForm, UnpaddedDecimalField
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
 from .opendata import plain_number
 from .presentation import comparator_suffix, unpadded_number
@@ -290,9 +290,13 @@ def _save_actuals(forms, fiscal_year, user):
     return changed
 
 
+UNPADDED_DECIMALS = {models.DecimalField: {"form_class": UnpaddedDecimalField}}
+
+
 class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
     model = TargetRevision
     extra = 0
+    formfield_overrides = UNPADDED_DECIMALS
 
 
 @admin.register(Observation)
@@ -391,7 +395,16 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
 
 @admin.register(TargetRevision)
 class TargetRevisionAdmin(ScopedAdminMixin, HistoryAdmin):
-    list_display = ("observation", "previous_value", "revised_value", "revised_on")
+    list_display = ("observation", "previous", "revised", "revised_on")
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)
     search_fields = ("observation__indicator__name", "reason")
+    formfield_overrides = UNPADDED_DECIMALS
+
+    @admin.display(description=_("変更前の値"), ordering="previous_value")
+    def previous(self, revision):
+        return unpadded_number(revision.previous_value)
+
+    @admin.display(description=_("変更後の値"), ordering="revised_value")
+    def revised(self, revision):
+        return unpadded_number(revision.revised_value)

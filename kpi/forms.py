@@ -36,6 +36,13 @@ class NumberField(forms.CharField):
             raise ValidationError(str(error), code="invalid_number") from error
 
 
+class UnpaddedDecimalField(forms.DecimalField):
+    """A model DecimalField's form field that shows a stored value without the database's padding zeros."""
+
+    def prepare_value(self, value):
+        return plain_number(value) if isinstance(value, Decimal) else value
+
+
 def is_outlier(value, previous):
     """More than ten times last year's value, or less than a tenth of it (sign ignored)."""
     if value is None or previous is None or previous == 0:

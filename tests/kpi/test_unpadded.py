@@ -71,3 +71,23 @@ def test_exports_have_no_padding(admin_client):
     column = header.index("value")
     cells = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert not [cell for cell in cells if isinstance(cell, str) and cell.endswith(".0000")]
+
+
+def test_target_revisions_show_values_without_padding(admin_client):
+    import datetime
+
+    from kpi.models import TargetRevision
+
+    revision = TargetRevision.objects.create(
+        observation=rate(),
+        previous_value=Decimal("56.5"),
+        revised_value=Decimal("58"),
+        revised_on=datetime.date(2021, 3, 31),
+        reason="試験用",
+    )
+    listing = admin_client.get(reverse("admin:kpi_targetrevision_changelist")).content.decode()
+    assert "56.5" in listing and "56.5000" not in listing and "58.0000" not in listing
+    form = admin_client.get(reverse("admin:kpi_targetrevision_change", args=[revision.pk])).content.decode()
+    assert 'value="56.5"' in form and 'value="58"' in form
+    inline = admin_client.get(reverse("admin:kpi_observation_change", args=[rate().pk])).content.decode()
+    assert "56.5000" not in inline and "58.0000" not in inline
