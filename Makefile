@@ -64,7 +64,7 @@ lint: setup-dev
 
 messages: setup-dev
 	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-wrap -i ".venv/*" -i "staticfiles/*" -i "tests/*" -i "artifacts/*"
-	DEBUG=true $(PY) manage.py compilemessages -l en -i .venv
+	DEBUG=true $(PY) manage.py compilemessages -l en -l ja -i .venv
 
 bench: setup-dev
 	$(PY) bench/figure_build.py

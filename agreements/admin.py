@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from vision.admin_import import TabularImportAdminMixin
+from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 
 from . import services
@@ -51,7 +51,7 @@ class RoleAssignmentInline(ScopedInlineMixin, ReadOnlyUnlessDraftMixin, admin.Ta
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ScopedAdminMixin, HistoryAdmin):
     form = AgreementAdminForm
     list_display = ("partner", "title", "version", "status", "signed_on", "notified_on")
     list_filter = ("status", "area", "partner", "roles__policy_area__pillar")
@@ -213,7 +213,7 @@ class PolicyAreaAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class RoleAssignmentAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
     """The role-table rows of every agreement, for bulk import and export (editing is in the agreement)."""
 
     list_display = ("agreement", "policy_area", "order")

@@ -12,7 +12,7 @@ from import_export import fields, resources, widgets
 
 from vision import roles
 from vision.scoped import ScopedResourceMixin
-from vision.tabular import SafeTextWidget
+from vision.tabular import ReadablePreviewMixin, SafeTextWidget
 
 from .models import Agreement, PolicyArea, RoleAssignment
 
@@ -52,7 +52,7 @@ class AgreementWidget(widgets.Widget):
         return value.partner.lg_code if value else ""
 
 
-class RoleAssignmentResource(ScopedResourceMixin, resources.ModelResource):
+class RoleAssignmentResource(ReadablePreviewMixin, ScopedResourceMixin, resources.ModelResource):
     agreement = fields.Field(attribute="agreement", column_name="partner_lg_code", widget=AgreementWidget())
     version = fields.Field(attribute="agreement__version", column_name="version", readonly=True)
     policy_area = fields.Field(

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
+from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of
 
@@ -293,7 +293,7 @@ class ReviewAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, admin.ModelAdmin)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, HistoryAdmin):
     list_display = ("policy", "review", "rating")
     list_filter = ("review__committee", "review__fiscal_year", "review__status", "rating")
     list_select_related = ("policy", "review__committee")
@@ -321,7 +321,7 @@ class EvaluationAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistory
 
 
 @admin.register(Comment)
-class CommentAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, SimpleHistoryAdmin):
+class CommentAdmin(ScopedAdminMixin, ClosedReviewReadOnlyMixin, HistoryAdmin):
     """Remarks are posted in the committee workspace; here their author rewords them and 管理者 hide them."""
 
     list_display = ("indicator", "review", "author", "created_at", "withdrawn_at", "hidden_at")

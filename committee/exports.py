@@ -5,13 +5,17 @@ The PDF is WeasyPrint's rendering of the same HTML the browser prints, with the 
 
 import io
 import os
+import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from kpi.opendata import neutralise
-from kpi.presentation import measured_and_reported
+from kpi.presentation import decimal_places, measured_and_reported, observation_figure
+
+from .sheets import cell_marks, cell_text
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -33,12 +37,50 @@ def _cell(sheet, row, column, value, *, bold=False, fill=None):
     return cell
 
 
+def number_format(observation, decimals):
+    """An Excel number format that prints a value as the committee tables do, the number staying a number:
+    7000 gte → `#,##0"以上"` (7,000以上), 0.8 → `#,##0.0`, a negative with △ as Japanese tables write it."""
+    places = decimal_places(Decimal(observation_figure(observation, decimals).replace(",", "").lstrip("△▲-−") or 0))
+    digits = "#,##0" + ("." + "0" * places if places else "")
+    marks = cell_marks(observation).replace('"', "")
+    shown = f'{digits}"{marks}"' if marks else digits
+    return f'{shown};"△"{shown}'
+
+
+def _number_cell(sheet, row, column, observation, decimals):
+    """A KPI value as a number with its marks in the number format; text only where there is no number (―)."""
+    if observation is None or observation.value is None:
+        return _cell(sheet, row, column, cell_text(observation, decimals) or "―")
+    value = observation.value
+    cell = _cell(sheet, row, column, int(value) if value == value.to_integral_value() else float(value))
+    cell.number_format = number_format(observation, decimals)
+    cell.alignment = Alignment(horizontal="right", vertical="top")
+    return cell
+
+
+# Excel refuses these in a sheet name and cuts names at 31 characters.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_title(policy, taken):
+    """The tab of a policy's sheet: its number and name (施策１ 地域経済…), unique within the workbook."""
+    base = _SHEET_NAME_FORBIDDEN.sub("", " ".join(part for part in (policy.number, policy.title) if part)).strip()
+    base = base or policy.code
+    title, suffix = base[:31], 2
+    while title in taken:
+        tail = f"～{suffix}"
+        title, suffix = base[: 31 - len(tail)] + tail, suffix + 1
+    taken.add(title)
+    return title
+
+
 def sheets_xlsx(review, sheets):
     """One worksheet per policy, laid out like the committee material."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for index, sheet in enumerate(sheets, 1):
-        ws = workbook.create_sheet(title=f"{index:02d} {sheet.policy.number or sheet.policy.code}"[:31])
+    taken = set()
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet_title(sheet.policy, taken))
         ws["A1"] = _safe(str(review))
         ws["A2"] = _safe(str(sheet.policy))
         ws["A2"].font = Font(bold=True, size=13)
@@ -66,12 +108,12 @@ def sheets_xlsx(review, sheets):
         row += 1
         for kpi in sheet.kpis:
             indicator = kpi.row.indicator
-            for kind, cells in (("目標値", kpi.targets), ("実績値", kpi.actuals)):
+            for kind, cells in (("目標値", kpi.target_values), ("実績値", kpi.actual_values)):
                 _cell(ws, row, 1, indicator.name if kind == "目標値" else "")
                 _cell(ws, row, 2, indicator.unit if kind == "目標値" else "")
                 _cell(ws, row, 3, kind)
-                for offset, text in enumerate(cells):
-                    _cell(ws, row, 4 + offset, text or "―")
+                for offset, observation in enumerate(cells):
+                    _number_cell(ws, row, 4 + offset, observation, indicator.decimals)
                 row += 1
         for note in sheet.footnotes:
             ws.cell(row=row, column=1, value=_safe(note))

@@ -16,22 +16,27 @@ from vision import wareki
 from vision.models import Goal
 
 
+def cell_marks(observation):
+    """What the committee tables write after a number: 以上/以下, the year it measures （H24）, ※ for provisional."""
+    marks = ""
+    if observation.comparator == "gte":
+        marks += "以上"
+    elif observation.comparator == "lte":
+        marks += "以下"
+    if observation.measured_year and observation.measured_year != observation.fiscal_year:
+        marks += f"（{wareki.era_label(observation.measured_year)}）"
+    if observation.is_provisional:
+        marks += "※"
+    return marks
+
+
 def cell_text(observation, decimals):
     """A value as the committee tables print it: 2,325（H24）, 7,000以上, 6,766※, 0.8, ―."""
     if observation is None:
         return ""
     if observation.value is None:
         return "―"
-    text = observation_figure(observation, decimals)
-    if observation.comparator == "gte":
-        text += "以上"
-    elif observation.comparator == "lte":
-        text += "以下"
-    if observation.measured_year and observation.measured_year != observation.fiscal_year:
-        text += f"（{wareki.era_label(observation.measured_year)}）"
-    if observation.is_provisional:
-        text += "※"
-    return text
+    return observation_figure(observation, decimals) + cell_marks(observation)
 
 
 def _cell(values, baseline, year, kind, baseline_here):
@@ -49,6 +54,8 @@ class SheetKpi:
     actuals: list
     baseline: str
     notes: list = field(default_factory=list)
+    target_values: list = field(default_factory=list)  # the Observation (or None) behind each target cell
+    actual_values: list = field(default_factory=list)
 
 
 @dataclass
@@ -140,20 +147,17 @@ def policy_sheets(review, *, policies=None, published_only=False, drafts_for=Non
             judgement = judge_indicator(indicator)
             baseline = next((o for o in indicator.observations.all() if o.kind == Observation.Kind.BASELINE), None)
             in_target_row = indicator.baseline_row == Indicator.BaselineRow.TARGET
-
+            target_values = [_cell(values, baseline, year, "target", in_target_row) for year in years]
+            actual_values = [_cell(values, baseline, year, "actual", not in_target_row) for year in years]
             kpis.append(
                 SheetKpi(
                     row=KpiRow(indicator, placement, judgement),
-                    targets=[
-                        cell_text(_cell(values, baseline, year, "target", in_target_row), indicator.decimals)
-                        for year in years
-                    ],
-                    actuals=[
-                        cell_text(_cell(values, baseline, year, "actual", not in_target_row), indicator.decimals)
-                        for year in years
-                    ],
+                    targets=[cell_text(o, indicator.decimals) for o in target_values],
+                    actuals=[cell_text(o, indicator.decimals) for o in actual_values],
                     baseline=cell_text(baseline, indicator.decimals),
                     notes=[o.note for o in indicator.observations.all() if o.note],
+                    target_values=target_values,
+                    actual_values=actual_values,
                 )
             )
         sheets.append(

@@ -1,24 +1,26 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.forms import formset_factory
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from vision import roles
 from vision.admin_import import TabularImportAdminMixin
+from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of, year_label
 
 from . import services
-from .forms import ActualEntryForm, ObservationForm, SeriesRowForm
+from .forms import ActualEntryForm, ObservationForm, SeriesRowForm, UnpaddedDecimalField
 from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
 from .opendata import plain_number
+from .presentation import comparator_suffix, unpadded_number
 from .resources import IndicatorResource, ObservationResource
 
 
@@ -51,7 +53,7 @@ class ObservationInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
     list_display = ("code", "name", "unit", "area", "plan", "department", "direction", "is_cumulative")
     list_filter = ("area", "plan", "department", "direction", "is_cumulative")
     list_select_related = ("area", "plan", "department__municipality")
@@ -291,23 +293,27 @@ def _save_actuals(forms, fiscal_year, user):
     return changed
 
 
+UNPADDED_DECIMALS = {models.DecimalField: {"form_class": UnpaddedDecimalField}}
+
+
 class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
     model = TargetRevision
     extra = 0
+    formfield_overrides = UNPADDED_DECIMALS
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryAdmin):
+class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
+    # What staff check in a list, narrow enough for a 1280 px screen with the longest indicator name: the name is
+    # cut short (the whole name in its tooltip) and the comparator rides with the value (7,000以上).
     list_display = (
-        "indicator",
-        "fiscal_year",
+        "indicator_code",
+        "indicator_name",
+        "year",
         "kind",
-        "value",
-        "comparator",
-        "measured_year",
-        "is_provisional",
+        "value_display",
         "is_published",
-        "updated_at",
+        "is_provisional",
     )
     list_filter = ("is_published", "kind", "is_provisional", "indicator__plan", "indicator__department", "fiscal_year")
     list_select_related = ("indicator",)
@@ -332,6 +338,25 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
         "縦長の形式（indicator_id, fiscal_year, kind, value …）か、"
         "検証委員会資料の横長の形式（indicator_id, kind, H27, H28 …）。取り込んだ値は公開されるまで下書きです。"
     )
+
+    @admin.display(description=_("指標コード"), ordering="indicator__code")
+    def indicator_code(self, observation):
+        return observation.indicator.code
+
+    @admin.display(description=_("指標"), ordering="indicator__name")
+    def indicator_name(self, observation):
+        name = observation.indicator.name
+        return format_html('<span class="cut-short" title="{}">{}</span>', name, name)
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def year(self, observation):
+        return observation.fiscal_year
+
+    @admin.display(description=_("値"), ordering="value")
+    def value_display(self, observation):
+        if observation.value is None:
+            return observation.missing_reason or "―"
+        return unpadded_number(observation.value) + comparator_suffix(observation.comparator)
 
     def run_import(self, data, filename, user, dry_run, expected_versions=None):
         return services.import_observations(
@@ -372,8 +397,17 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, SimpleHistoryA
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("observation", "previous_value", "revised_value", "revised_on")
+class TargetRevisionAdmin(ScopedAdminMixin, HistoryAdmin):
+    list_display = ("observation", "previous", "revised", "revised_on")
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)
     search_fields = ("observation__indicator__name", "reason")
+    formfield_overrides = UNPADDED_DECIMALS
+
+    @admin.display(description=_("変更前の値"), ordering="previous_value")
+    def previous(self, revision):
+        return unpadded_number(revision.previous_value)
+
+    @admin.display(description=_("変更後の値"), ordering="revised_value")
+    def revised(self, revision):
+        return unpadded_number(revision.revised_value)

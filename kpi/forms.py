@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from vision.scoped import StaleFormMixin
 
 from .models import Observation
 from .numbers import NumberError, is_no_value, parse_number
+from .opendata import plain_number
 
 OUTLIER_FACTOR = 10
 
@@ -19,6 +22,10 @@ class NumberField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 10}))
         super().__init__(*args, **kwargs)
 
+    def prepare_value(self, value):
+        # a stored value is shown as typed, not with the database's four padding decimals (56.5000 → 56.5)
+        return plain_number(value) if isinstance(value, Decimal) else value
+
     def to_python(self, value):
         value = super().to_python(value)
         if is_no_value(value):
@@ -27,6 +34,13 @@ class NumberField(forms.CharField):
             return parse_number(value, self.decimals)
         except NumberError as error:
             raise ValidationError(str(error), code="invalid_number") from error
+
+
+class UnpaddedDecimalField(forms.DecimalField):
+    """A model DecimalField's form field that shows a stored value without the database's padding zeros."""
+
+    def prepare_value(self, value):
+        return plain_number(value) if isinstance(value, Decimal) else value
 
 
 def is_outlier(value, previous):
@@ -48,6 +62,8 @@ def check_actual(form, value_field, provisional_field, reason_field):
 
 class ObservationForm(StaleFormMixin, forms.ModelForm):
     """A series value in the admin (its own page and the indicator's inline), with the version it was read at."""
+
+    value = NumberField(label=_("値"))
 
     class Meta:
         model = Observation

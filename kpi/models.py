@@ -543,7 +543,12 @@ class TargetRevision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.observation} {self.previous_value} → {self.revised_value}（{self.revised_on}）"
+        from .presentation import unpadded_number
+
+        return (
+            f"{self.observation} {unpadded_number(self.previous_value)} → {unpadded_number(self.revised_value)}"
+            f"（{self.revised_on}）"
+        )
 
     def natural_key(self):
         return (*self.observation.natural_key(), self.revised_on.isoformat())

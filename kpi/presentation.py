@@ -36,6 +36,20 @@ def format_number(value, decimals=0):
     return f"{rounded:,.{decimals}f}"
 
 
+def decimal_places(value):
+    """The digits after the point that a value needs: 56.5000 → 1, 2496.0000 → 0, 0.56 → 2."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def unpadded_number(value):
+    """A stored value for staff screens, grouped and without the database's padding zeros: 2496.0000 → '2,496',
+    56.5000 → '56.5'; None → '―'."""
+    if value is None:
+        return "―"
+    return format_number(value, decimal_places(value))
+
+
 def figure(value, decimals=0, printed=""):
     """A value as the source prints it: the number of `printed` while it still equals `value`, otherwise the
     value with the indicator's decimals. 0.8 printed 0.8 → '0.8' (not 0.80); 49 printed 49 → '49' (not 49.0)."""

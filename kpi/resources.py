@@ -20,7 +20,14 @@ from import_export.instance_loaders import BaseInstanceLoader
 from vision import roles
 from vision.models import Department, Plan
 from vision.scoped import ScopedResourceMixin
-from vision.tabular import CLEAR_MARKER, KeepOnBlankMixin, SafeTextWidget, StopOnConflictMixin, is_blank
+from vision.tabular import (
+    CLEAR_MARKER,
+    KeepOnBlankMixin,
+    ReadablePreviewMixin,
+    SafeTextWidget,
+    StopOnConflictMixin,
+    is_blank,
+)
 
 from .importing import KIND_WORDS
 from .models import Indicator, Observation
@@ -229,7 +236,9 @@ def file_versions(dataset, codes=None):
     }
 
 
-class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource):
+class ObservationResource(
+    ReadablePreviewMixin, StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource
+):
     """Series values in the long layout: one row per indicator, fiscal year and kind.
 
     On update an empty cell leaves the stored field alone; CLEAR_MARKER in a cell empties it."""
@@ -291,6 +300,12 @@ class ObservationResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceM
         self.existing_baselines = {}
         self._seen = {}
         self._saved = []
+
+    def preview_value(self, field, instance):
+        if field.attribute == "indicator":
+            indicator = field.get_value(instance) if instance.indicator_id else None
+            return f"{indicator.code} {indicator.name}" if indicator else ""
+        return super().preview_value(field, instance)
 
     def get_export_queryset(self, request=None):
         return Observation.objects.select_related("indicator__area").order_by(
@@ -545,7 +560,9 @@ class DepartmentWidget(widgets.Widget):
         return f"{value.municipality.lg_code}:{value.name}" if value else ""
 
 
-class IndicatorResource(StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource):
+class IndicatorResource(
+    ReadablePreviewMixin, StopOnConflictMixin, KeepOnBlankMixin, ScopedResourceMixin, resources.ModelResource
+):
     """Indicators by code, with their plan by slug and department by municipality code and name.
 
     As for series values, an empty cell leaves a stored field alone and CLEAR_MARKER empties it."""

@@ -1,5 +1,5 @@
 from csp.decorators import csp_replace
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -14,7 +14,7 @@ from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
-from . import api_examples, chartimage, charts, opendata, presentation, progress, selectors, svgchart
+from . import api_examples, chartimage, charts, opendata, presentation, progress, search, selectors, svgchart
 from .models import Indicator, Observation
 
 CONTENT_TYPES = {
@@ -252,20 +252,32 @@ class SearchView(TemplateView):
         if not query:
             return context
         area = url_area(self.request)
+        # An area holds a few hundred names: they are read once (one query per kind, however many match) and
+        # compared in Python, where width, word variants and ranking are easy to get right (kpi/search.py).
+        if not search.normalise(query):
+            return context
         context.update(
-            indicators=Indicator.objects.filter(Q(name__icontains=query) | Q(notes__icontains=query))
-            .filter(plan__area=area)
-            .select_related("plan")
-            .order_by("plan__order", "code")[:SEARCH_LIMIT],
-            goals=Goal.objects.filter(Q(title__icontains=query) | Q(description__icontains=query))
-            .filter(plan__area=area)
-            .select_related("plan")
-            .order_by("plan__order", "order")[:SEARCH_LIMIT],
-            policy_areas=PolicyArea.objects.filter(name__icontains=query).in_document_order()[:SEARCH_LIMIT],
-            municipalities=Municipality.objects.filter(
-                Q(name__icontains=query) | Q(kana__icontains=query) | Q(name_en__icontains=query),
-                pk__in=area.memberships.values("municipality"),
-            ).order_by("lg_code")[:SEARCH_LIMIT],
+            indicators=search.ranked(
+                Indicator.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "code"),
+                search.indicator_rank,
+                query,
+                SEARCH_LIMIT,
+            ),
+            goals=search.ranked(
+                Goal.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "order"),
+                search.goal_rank,
+                query,
+                SEARCH_LIMIT,
+            ),
+            policy_areas=search.ranked(
+                PolicyArea.objects.in_document_order(), search.policy_area_rank, query, SEARCH_LIMIT
+            ),
+            municipalities=search.ranked(
+                Municipality.objects.filter(pk__in=area.memberships.values("municipality")).order_by("lg_code"),
+                search.municipality_rank,
+                query,
+                SEARCH_LIMIT,
+            ),
         )
         context["result_count"] = sum(
             len(context[key]) for key in ("indicators", "goals", "policy_areas", "municipalities")

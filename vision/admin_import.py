@@ -136,7 +136,15 @@ class TabularImportAdminMixin:
             else:
                 if outcome.ok:
                     token = uploads.stash(data, upload.name, request.user, {"versions": outcome.versions})
-        context = self._import_context(request, form=form, outcome=outcome, token=token)
+        preview = tabular.preview_rows(outcome)[:500] if outcome is not None and outcome.ok else []
+        context = self._import_context(
+            request,
+            form=form,
+            outcome=outcome,
+            token=token,
+            preview=preview,
+            preview_columns=tabular.preview_columns(preview),
+        )
         return TemplateResponse(request, "admin/tabular_import.html", context)
 
     def import_confirm_view(self, request):

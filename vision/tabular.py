@@ -11,13 +11,16 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
+from django.db.models import Model
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from import_export import widgets
+from import_export.resources import Diff
 from import_export.results import RowResult
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -343,6 +346,7 @@ class ImportOutcome:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # importing.CellError, by file row and column
     diff_headers: list = field(default_factory=list)
+    key_headers: list = field(default_factory=list)  # the columns that find a row (indicator_id, fiscal_year, kind)
     written: bool = False
     versions: dict = field(default_factory=dict)  # what a dry run was checked against (row key → version)
 
@@ -419,8 +423,150 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
     if not outcome.errors:
         outcome.rows = [(sources[i][0], row) for i, row in enumerate(result.rows) if row.import_type != "skip"]
     outcome.diff_headers = result.diff_headers
+    outcome.key_headers = [resource.fields[name].column_name for name in resource.get_import_id_fields()]
     outcome.written = not dry_run and outcome.ok
     return outcome
+
+
+def readable(value):
+    """A stored value as a person reads it in a preview: はい/いいえ, 2,496 (not 2496.0000), a choice's label."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if isinstance(value, Decimal):
+        normalised = value.normalize()
+        exponent = normalised.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return f"{normalised:,.{places}f}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class PreviewCell:
+    """One cell of a previewed row: what is stored and what the file would make it ("" for a new row's old)."""
+
+    old: str
+    new: str
+
+    @property
+    def changed(self):
+        return self.old != self.new
+
+
+@dataclass(frozen=True)
+class Change:
+    """A changed cell, as the preview and the shell both say it: `value: 812 → 815`."""
+
+    column: str
+    old: str
+    new: str
+
+    def __str__(self):
+        blank = _("（空欄）")
+        return f"{self.column}: {self.old or blank} → {self.new or blank}"
+
+
+class ReadableDiff(Diff):
+    """django-import-export's diff, kept as old and new values a person reads instead of a character-level HTML
+    diff (which shows 812 → 815 as 81̶2̶5 and true → false as trufalse)."""
+
+    def __init__(self, resource, instance, new):
+        self.left = resource.preview_values(instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        self.right = resource.preview_values(instance)
+
+    def as_html(self):
+        return [PreviewCell("" if self.new else old, new) for old, new in zip(self.left, self.right, strict=False)]
+
+
+class ReadablePreviewMixin:
+    """For a django-import-export resource: the preview shows values as people read them (ReadableDiff)."""
+
+    def get_diff_class(self):
+        return ReadableDiff
+
+    def preview_value(self, field, instance):
+        """One column of an instance for the preview; a choice shows its label, a related object its str()."""
+        value = field.get_value(instance)
+        if value == "":
+            return ""
+        if field.attribute and "__" not in field.attribute and value is not None and not isinstance(value, Model):
+            try:
+                model_field = instance._meta.get_field(field.attribute)
+            except Exception:
+                model_field = None
+            if model_field is not None and model_field.choices:
+                return str(dict(model_field.flatchoices).get(value, value))
+        return readable(value)
+
+    def preview_values(self, instance):
+        if instance is None:
+            return ["" for _field in self.get_import_fields()]
+        return [self.preview_value(field, instance) for field in self.get_import_fields()]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row of an import's preview: its file row, new or update, every column, and the changed ones."""
+
+    file_row: int
+    import_type: str
+    cells: list  # (column, PreviewCell)
+    key_headers: tuple
+
+    @property
+    def label(self):
+        """The row as found: the new values of its key columns (S2-G1-N1 市内総生産額 2020 実績値)."""
+        return " ".join(cell.new for column, cell in self.cells if column in self.key_headers)
+
+    @property
+    def changes(self):
+        if self.import_type != RowResult.IMPORT_TYPE_UPDATE:
+            return [Change(column, "", cell.new) for column, cell in self.cells if cell.new]
+        return [Change(column, cell.old, cell.new) for column, cell in self.cells if cell.changed]
+
+    @property
+    def type_label(self):
+        return {RowResult.IMPORT_TYPE_NEW: _("新規"), RowResult.IMPORT_TYPE_UPDATE: _("変更")}.get(
+            self.import_type, self.import_type
+        )
+
+    def __str__(self):
+        """The row as the shell prints it: 2行目 変更 S2-G1-N1 市内総生産額 2020 実績値: value: 812 → 815 …"""
+        lines = [
+            _("%(row)s行目 %(type)s %(label)s") % {"row": self.file_row, "type": self.type_label, "label": self.label}
+        ]
+        lines += [f"  {change}" for change in self.changes]
+        return "\n".join(lines)
+
+
+def preview_rows(outcome):
+    """What an import would change, row by row: the one reading of a dry run that the admin's preview and the
+    shell's `--dry-run` both show."""
+    return [
+        PreviewRow(
+            file_row,
+            row.import_type,
+            list(zip(outcome.diff_headers, row.diff or [], strict=False)),
+            tuple(outcome.key_headers),
+        )
+        for file_row, row in outcome.rows
+    ]
+
+
+def preview_columns(rows):
+    """The columns of a preview worth a place on screen: the key columns and those with a value in some row."""
+    if not rows:
+        return []
+    return [
+        column
+        for index, (column, _cell) in enumerate(rows[0].cells)
+        if column in rows[0].key_headers or any(row.cells[index][1].old or row.cells[index][1].new for row in rows)
+    ]
 
 
 def import_table(resource_class, data, filename="", *, user=None, dry_run=True):

@@ -148,10 +148,29 @@ def test_sheet_xlsx_cells_match_the_database(member_client):
     target_row = next(row for row in rows if row[0] == "企業立地件数（累計）")
     actual_row = rows[rows.index(target_row) + 1]
     stored = {o.fiscal_year: o for o in Observation.objects.filter(indicator__code="S1-G1-P1-K2")}
-    assert target_row[4] == f"{stored[2016].value:,.0f}" or target_row[4] == "124"
+    assert target_row[4] == stored[2016].value == 124
     assert actual_row[2] == "実績値"
     actual_2018 = Observation.objects.get(indicator__code="S1-G1-P1-K2", fiscal_year=2018, kind="actual")
-    assert actual_row[6] == str(int(actual_2018.value))
+    assert actual_row[6] == actual_2018.value
+
+
+def test_sheets_xlsx_has_numbers_with_number_formats_and_named_sheets(member_client):
+    """Numbers are numbers (not text), marks such as 以上 live in the number format, tabs carry policy names."""
+    response = member_client.get("/ja/areas/kumamoto/workspace/reviews/2019/sheets.xlsx")
+    workbook = load_workbook(io.BytesIO(response.content))
+    names = workbook.sheetnames
+    assert len(names) == len(set(names))
+    assert not [name for name in names if " (" in name or name[:2].isdigit() and name[2:3] == " "], names
+    # 出生数 (S1-G2-N1): target 7,000以上 in the committee tables (seed 001, l.788 area), stored as 7000 gte
+    births = next(ws for ws in workbook.worksheets if any(c.value == "出生数" for c in ws["A"]))
+    target_row = next(row for row in births.iter_rows() if row[0].value == "出生数")
+    numbers = [cell for cell in target_row[3:] if cell.value is not None and cell.value != "―"]
+    assert numbers, [cell.value for cell in target_row]
+    assert all(isinstance(cell.value, (int, float)) for cell in numbers), [cell.value for cell in numbers]
+    assert any(cell.value == 7000 and cell.number_format.startswith('#,##0"以上"') for cell in numbers), [
+        (cell.value, cell.number_format) for cell in numbers
+    ]
+    assert all(cell.data_type == "n" for cell in numbers)
 
 
 def test_status_xlsx_cells_match_the_database(member_client):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kpi.importing import ImportFileError
 from kpi.services import import_observations
 from vision.models import MetroArea
-from vision.tabular import read_upload
+from vision.tabular import preview_rows, read_upload
 
 
 class Command(BaseCommand):
@@ -44,6 +44,9 @@ class Command(BaseCommand):
             for error in outcome.errors:
                 self.stderr.write(f"{error.row}行目 {error.column}: {error.message}")
             raise CommandError(f"{len(outcome.errors)} 件の誤りがあるため、何も取り込みませんでした。")
+        if dry_run:
+            for row in preview_rows(outcome):  # the same changes, in the same words, as the admin's preview
+                self.stdout.write(str(row))
         totals = outcome.totals
         verb = "取り込めます（確認のみ）" if dry_run else "取り込みました"
         counts = f"新規 {totals['new']} 件、変更 {totals['update']} 件、変更なし {totals['skip']} 件"
