@@ -81,7 +81,10 @@ class PolicyAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roles"] = selectors.partners_for_policy_area(self.object, url_area(self.request))
+        area = url_area(self.request)
+        context["roles"] = selectors.partners_for_policy_area(self.object, area)
+        context["missing"] = selectors.partners_without_text(area)
+        context["partner_count"] = area.memberships.current().filter(is_central_city=False).count()
         return context
 
 

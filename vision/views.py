@@ -27,6 +27,7 @@ class AreaDetailView(DetailView):
         memberships = self.object.current_memberships
         sources = {m.source for m in memberships} | {m.municipality.population_source for m in memberships}
         context["sources"] = sorted(sources - {""})
+        context["population_unknown"] = [m.municipality.name for m in memberships if m.municipality.population is None]
         context["other_areas"] = MetroArea.objects.exclude(pk=self.object.pk)
         return context
 

@@ -115,3 +115,37 @@ def test_compare_page_shows_the_difference_between_versions(client, arao):
     assert '<ins class="diff-insert">国内外からの</ins>' in body
     assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 9}).status_code == 404
     assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": "x"}).status_code == 404
+
+
+# --- Issue 13, item 8: honest absence ---
+
+
+def test_policy_area_page_says_which_partners_texts_are_missing_before_listing_arao(client, arao):
+    # shared/reference/members.csv: 23 partners besides 熊本市; seed 002 is the only agreement text (荒尾市).
+    body = client.get(ja("agreements:policy_area_detail", code="3-1-10")).content.decode()
+    caveat = "23 の連携市町村のうち 22 市町村は、連携協約の本文がこのポータルに登録されていません"
+    assert caveat in body
+    assert body.index(caveat) < body.index(">荒尾市</a>")
+    assert "南関町" in body[body.index(caveat) : body.index(">荒尾市</a>")]  # the missing ones are named
+
+
+def test_source_lines_cite_the_documents_title_not_a_file_path(client, arao):
+    for url in (
+        ja("agreements:agreement_detail", pk=arao.pk),
+        "/ja/areas/kumamoto/plans/kumamoto-strategy-1/",
+        "/ja/areas/kumamoto/plans/kumamoto-strategy-2/",
+        "/ja/areas/kumamoto/indicators/S1-G1-N1/",
+        ja("vision:area_detail", area_slug="kumamoto"),
+    ):
+        body = client.get(url).content.decode()
+        assert "seeds/" not in body, url
+    body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
+    assert "連携協約書（熊本市・荒尾市、令和7年3月27日）" in body
+
+
+def test_the_area_page_says_what_each_population_figure_covers(client, arao):
+    body = client.get(ja("vision:area_detail", area_slug="kumamoto")).content.decode()
+    # seed 004 l.172: 1,116,317人 for the 17 municipalities of 2016; members.csv: 18 of 24 populations known
+    assert "1,116,317" in body and "当初の構成17市町村" in body
+    assert "24 市町村のうち人口を確認できた 18 市町村の合計で 1,316,144 人" in body
+    assert "確認できていない 6 市町村（高森町、西原村、南阿蘇村、御船町、嘉島町、山都町）は含みません" in body
