@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from vision.models import Goal
+from vision.models import Goal, Passage
 
 from . import progress
 from .models import Indicator, IndicatorPlacement, Observation
@@ -152,6 +152,7 @@ class GoalNode:
     level_name: str
     kpis: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    passages: list = field(default_factory=list)  # what the source documents say about this goal
 
     def all_kpis(self):
         yield from self.kpis
@@ -251,3 +252,13 @@ def outstanding_actuals(today, indicators=None):
             if state:
                 items.append(OutstandingActual(indicator, year, due, state))
     return items
+
+
+def attach_passages(nodes):
+    """Give each node the source passages written about its goal (or assessing it, from a later plan): one query."""
+    by_goal = {node.goal.pk: node for node in nodes}
+    for passage in Passage.objects.for_goal_pages(list(by_goal)):
+        for goal_id in dict.fromkeys((passage.goal_id, passage.assessed_goal_id)):
+            if goal_id in by_goal:
+                by_goal[goal_id].passages.append(passage)
+    return nodes

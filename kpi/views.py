@@ -111,7 +111,7 @@ class PlanDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tree = selectors.plan_tree(self.object)
+        tree = selectors.attach_passages(selectors.plan_tree(self.object))
         status = self.request.GET.get("status", "")
         pillar = self.request.GET.get("goal", "")
         status = status if status in progress.STATUS_WORDS else ""
@@ -140,7 +140,7 @@ class GoalDetailView(TemplateView):
             plan__area=url_area(self.request),
             code=kwargs["code"],
         )
-        tree = selectors.plan_tree(goal.plan, root=goal)
+        tree = selectors.attach_passages(selectors.plan_tree(goal.plan, root=goal))
         context.update(
             goal=goal,
             plan=goal.plan,
