@@ -262,3 +262,61 @@ def attach_passages(nodes):
             if goal_id in by_goal:
                 by_goal[goal_id].passages.append(passage)
     return nodes
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One indicator of the newest plan with the latest measured value of its measure, whichever plan reported it."""
+
+    indicator: Indicator
+    measure: object  # the kpi.Measure linking it to earlier plans, or None
+    actual: Observation | None  # the latest actual with a value, of this indicator or a linked one
+    reported_by: Indicator | None  # the indicator whose series holds that actual
+    final_target: Observation | None
+
+
+def area_standing(plans, rows):
+    """How the area is doing: for each indicator of the newest plan that has any, the latest measured value.
+
+    `rows` are the judged rows of every indicator of `plans` (series prefetched, as the home page has them). An
+    indicator linked to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the
+    newest plan's KPIs are not all 未測定 before it reports. One query, for the links.
+    """
+    from .models import Measure
+
+    with_rows = {row.indicator.plan_id for row in rows}
+    candidates = [plan for plan in plans if plan.pk in with_rows]
+    if not candidates:
+        return None, []
+    newest = max(candidates, key=lambda plan: (plan.start_fiscal_year, plan.order))
+    by_indicator = {row.indicator.pk: row for row in rows}
+    links = Measure.indicators.through.objects.filter(indicator__in=list(by_indicator)).select_related("measure")
+    measure_of, members = {}, {}
+    for link in links:
+        measure_of[link.indicator_id] = link.measure
+        members.setdefault(link.measure_id, []).append(link.indicator_id)
+    standings = []
+    for row in rows:
+        if row.indicator.plan_id != newest.pk or row.is_restated:
+            continue
+        measure = measure_of.get(row.indicator.pk)
+        series = [by_indicator[pk] for pk in members.get(measure.pk, [])] if measure else [row]
+        latest = None
+        for other in series:
+            for observation in other.indicator.observations.all():
+                if observation.kind != Observation.Kind.ACTUAL or observation.value is None:
+                    continue
+                newer_plan = other.indicator.plan.start_fiscal_year
+                key = (observation.fiscal_year, newer_plan)
+                if latest is None or key > latest[0]:
+                    latest = (key, observation, other.indicator)
+        standings.append(
+            Standing(
+                row.indicator,
+                measure,
+                latest[1] if latest else None,
+                latest[2] if latest else None,
+                row.final_target,
+            )
+        )
+    return newest, standings

@@ -13,7 +13,7 @@ from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import charts, opendata, presentation, progress, selectors
-from .models import Indicator, Observation
+from .models import Indicator, Measure, Observation
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -72,8 +72,12 @@ class HomeView(TemplateView):
         by_plan = {plan.pk: [] for plan in plans}
         for row in rows:
             by_plan[row.indicator.plan_id].append(row)
+        newest_plan, standings = selectors.area_standing(plans, rows)
         context.update(
             area=area,
+            newest_plan=newest_plan,
+            standings=standings,
+            linked_count=sum(1 for standing in standings if standing.measure),
             summary=member_summary(area),
             pillars=Pillar.objects.all(),
             plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
@@ -185,8 +189,12 @@ class IndicatorDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         indicator = self.object
         judgement = selectors.judge_indicator(indicator)
-        figure = charts.indicator_figure(indicator)
+        measures = list(Measure.objects.filter(indicators=indicator).with_series())
+        linked = [other for measure in measures for other in measure.indicators.all() if other.pk != indicator.pk]
+        figure = charts.indicator_figure(indicator, linked)
         context.update(
+            measures=measures,
+            linked_tables=[(other, _series_table(other)) for other in linked],
             judgement=judgement,
             sentence=presentation.summary_sentence(indicator, judgement),
             figure=figure,
