@@ -7,7 +7,7 @@ from vision.models import Municipality
 from vision.selectors import url_area
 
 from . import selectors, services
-from .completeness import check_agreement, is_complete
+from .completeness import against_scheme, check_agreement, is_complete
 from .models import Agreement, PolicyArea
 
 
@@ -27,6 +27,7 @@ class AgreementDetailView(DetailView):
             versions=list(agreement.versions().public()),
             checklist=checklist,
             checklist_complete=is_complete(checklist),
+            requirements=against_scheme(checklist),
         )
         return context
 

@@ -17,7 +17,7 @@ from vision.wareki import fiscal_year_of, year_label
 
 from . import services
 from .forms import ActualEntryForm, ObservationForm, SeriesRowForm
-from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
+from .models import Indicator, IndicatorPlacement, Measure, Observation, TargetRevision
 from .opendata import plain_number
 from .resources import IndicatorResource, ObservationResource
 
@@ -374,3 +374,13 @@ class TargetRevisionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("revised_on",)
     list_select_related = ("observation__indicator",)
     search_fields = ("observation__indicator__name", "reason")
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "key", "area", "order")
+    list_filter = ("area",)
+    list_select_related = ("area",)
+    search_fields = ("key", "name", "reason")
+    filter_horizontal = ("indicators",)
+    ordering = ("area", "order")

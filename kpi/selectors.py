@@ -270,13 +270,13 @@ class Standing:
 
     indicator: Indicator
     measure: object  # the kpi.Measure linking it to earlier plans, or None
-    actual: Observation | None  # the latest actual with a value, of this indicator or a linked one
+    actual: Observation | None  # the latest measured value (an actual or a baseline), of this or a linked indicator
     reported_by: Indicator | None  # the indicator whose series holds that actual
     final_target: Observation | None
 
 
 def area_standing(plans, rows):
-    """How the area is doing: for each indicator of the newest plan that has any, the latest measured value.
+    """How the area is doing: for each indicator of the newest plan, the latest measured value (actual or baseline).
 
     `rows` are the judged rows of every indicator of `plans` (series prefetched, as the home page has them). An
     indicator linked to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the
@@ -304,10 +304,16 @@ def area_standing(plans, rows):
         latest = None
         for other in series:
             for observation in other.indicator.observations.all():
-                if observation.kind != Observation.Kind.ACTUAL or observation.value is None:
+                if observation.kind == Observation.Kind.TARGET or observation.value is None:
                     continue
-                newer_plan = other.indicator.plan.start_fiscal_year
-                key = (observation.fiscal_year, newer_plan)
+                # a baseline is a measured value too (the second plan's 494 measures 平成31年); on a tie the
+                # actual, as the earlier plan reported it, is shown
+                key = (
+                    observation.measured_year or observation.fiscal_year,
+                    observation.fiscal_year,
+                    observation.kind == Observation.Kind.ACTUAL,
+                    other.indicator.plan.start_fiscal_year,
+                )
                 if latest is None or key > latest[0]:
                     latest = (key, observation, other.indicator)
         standings.append(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
 
-from agreements.models import Pillar, PolicyArea
+from agreements.models import Pillar, PolicyArea, VisionGoalLink
 from vision.models import Goal, MetroArea, Municipality, Plan
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
@@ -148,6 +148,7 @@ class GoalDetailView(TemplateView):
         context.update(
             goal=goal,
             plan=goal.plan,
+            policy_area_links=VisionGoalLink.objects.filter(goal=goal).select_related("policy_area"),
             ancestors=goal.ancestors(),
             tree=tree,
             counts=selectors.status_counts(list(tree[0].all_kpis())),

@@ -583,9 +583,9 @@ class Passage(models.Model):
     natural_key.dependencies = ["vision.metroarea", "vision.goal"]
 
     @property
-    def citation(self):
-        """The document's title and the section heading, as a source line gives them."""
-        return f"{self.document}「{self.section}」"
+    def paragraphs(self):
+        """The text's paragraphs (or a list's lines), as printed."""
+        return [line for line in self.text.split("\n") if line]
 
 
 class ReferenceRecord(models.Model):

@@ -62,7 +62,7 @@ def test_agreement_page_shows_articles_schedules_and_checklist(client, arao):
     body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
     assert "<strong>第1条</strong>" in body and "（目的）" in body
     assert body.count('<tr id="role-') == 26
-    assert "すべての必須記載事項を満たしています。" in body
+    assert "ポータルが確認した記載事項はすべて満たしています。" in body
     assert "令和7年3月27日" in body
 
 
@@ -149,3 +149,13 @@ def test_the_area_page_says_what_each_population_figure_covers(client, arao):
     assert "1,116,317" in body and "当初の構成17市町村" in body
     assert "24 市町村のうち人口を確認できた 18 市町村の合計で 1,316,144 人" in body
     assert "確認できていない 6 市町村（高森町、西原村、南阿蘇村、御船町、嘉島町、山都町）は含みません" in body
+
+
+def test_the_completeness_check_names_every_item_of_the_schemes_full_list(client, arao):
+    # seed 004 l.84–96 (① 名称 ② 目的 ③ 基本方針 ④ 連携する取組) and l.211–266 (ア a〜d, イ a〜c, ウ A・B・C)
+    body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
+    checklist = body[body.index('id="checklist"') : body.index('id="text"')]
+    for words in ("① 市町村の名称", "② 目的", "③ 基本方針", "④ 連携する取組", "ア の a〜d", "イ の a〜c", "ウ の Ａ"):
+        assert words in checklist, words
+    assert checklist.count("確認していない</strong>") == 2  # ア's a〜d and イ's a〜c
+    assert "すべての必須記載事項を満たしています" not in body

@@ -48,6 +48,10 @@ def test_the_home_page_says_how_the_area_is_doing_from_the_latest_measured_value
     assert "2,496（平成27年度の値・平成30年度報告）" in body
     # 待機児童: H31 actual 6 (l.2880), the latest of the linked series
     assert (standings["S2-G2-P2-K1"].actual.fiscal_year, standings["S2-G2-P2-K1"].actual.value) == (2019, 6)
-    # 観光消費額 is not linked and has no actual of its own yet
-    assert standings["S2-G1-P4-K1"].actual is None
+    # 年転入超過数: the second plan's baseline 494 measures 平成31(2019)年 (l.330–334), newer than the first
+    # plan's H30 actual -128 (l.286)
+    net = standings["S2-G1-N2"]
+    assert (net.actual.value, net.actual.kind, net.reported_by.code) == (494, "baseline", "S2-G1-N2")
+    # 観光消費額 is not linked: its own baseline, 735 (l.767 「観光消費額 億円 735 852」)
+    assert (standings["S2-G1-P4-K1"].actual.value, standings["S2-G1-P4-K1"].actual.kind) == (735, "baseline")
     assert "編集上の推定" in body
