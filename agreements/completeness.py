@@ -81,8 +81,9 @@ class Requirement:
     unchecked_reason: str = ""
 
 
-# The full list, as seed 004 prints it: 連携協約の締結「必須記載事項」① 〜 ④ (l.84–96) and 「連携協約への位置付けを要する
-# 取組」 (l.211–266): for ア all of a〜d, for イ all of a〜c, for ウ at least one policy area of each of A, B and C.
+# The full list, as seed 004 prints it: 連携協約の締結「必須記載事項」① 〜 ④ (l.84–96) and
+# 「連携協約への位置付けを要する取組」 (l.211–266): for ア all of a〜d, for イ all of a〜c, for ウ at least one
+# policy area of each of A, B and C.
 NOT_MAPPED = gettext_noop(
     "連携協約の別表は国の例示（a、b、c …）を名指ししておらず、その対応は推定になるため、ポータルでは確認していません。"
 )
@@ -94,25 +95,29 @@ SCHEME_REQUIREMENTS = (
     ),
     Requirement(
         gettext_noop(
-            "④ 連携する取組: ア 圏域全体の経済成長のけん引、イ 高次の都市機能の集積・強化、ウ 圏域全体の生活関連機能サービスの向上（この３点の位置付けは必須）"
+            "④ 連携する取組: ア 圏域全体の経済成長のけん引、イ 高次の都市機能の集積・強化、"
+            "ウ 圏域全体の生活関連機能サービスの向上（この３点の位置付けは必須）"
         ),
         ("pillar_1", "pillar_2", "pillar_3"),
     ),
     Requirement(
         gettext_noop(
-            "ア の a〜d に掲げる事業（全て）: a 経済戦略の策定・体制整備、b 産業クラスターの形成等、c 地域資源を活用した地域経済の裾野拡大、d 戦略的な観光施策"
+            "ア の a〜d に掲げる事業（全て）: a 経済戦略の策定・体制整備、b 産業クラスターの形成等、"
+            "c 地域資源を活用した地域経済の裾野拡大、d 戦略的な観光施策"
         ),
         unchecked_reason=NOT_MAPPED,
     ),
     Requirement(
         gettext_noop(
-            "イ の a〜c に掲げる事業（全て）: a 高度な医療サービスの提供、b 高度な中心拠点の整備・広域的公共交通網の構築、c 高等教育・研究開発の環境整備"
+            "イ の a〜c に掲げる事業（全て）: a 高度な医療サービスの提供、"
+            "b 高度な中心拠点の整備・広域的公共交通網の構築、c 高等教育・研究開発の環境整備"
         ),
         unchecked_reason=NOT_MAPPED,
     ),
     Requirement(
         gettext_noop(
-            "ウ の Ａ 生活機能の強化、Ｂ 結びつきやネットワークの強化、Ｃ 圏域マネジメント能力の強化の視点ごとに、少なくとも１以上の政策分野"
+            "ウ の Ａ 生活機能の強化、Ｂ 結びつきやネットワークの強化、Ｃ 圏域マネジメント能力の強化の視点ごとに、"
+            "少なくとも１以上の政策分野"
         ),
         ("pillar3_group_1", "pillar3_group_2", "pillar3_group_3"),
     ),
