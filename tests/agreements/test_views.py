@@ -34,9 +34,10 @@ def test_public_pages_open_without_setting_a_cookie(client, arao, django_assert_
         ja("agreements:policy_area_detail", code="3-1-10"),
     ]
     for url in pages:
-        # The home's 13: its plans and KPIs, the member counts, the areas to choose from and the committee link
-        # (each one query whatever the number of areas: tests/vision/test_memberships.py).
-        with django_assert_max_num_queries(13):
+        # The home's 14: its plans and KPIs, the member counts, the areas to choose from and the committee link
+        # (each one query whatever the number of areas: tests/vision/test_memberships.py), and the links between
+        # the plans' indicators for the area's standing (one query, kpi.selectors.area_standing).
+        with django_assert_max_num_queries(14):
             response = client.get(url)
         assert response.status_code == 200, url
         assert not response.cookies, url
