@@ -101,6 +101,21 @@ def policy_areas_for_partner(municipality, area):
     return [(pillar, list(rows)) for pillar, rows in groupby(roles, key=lambda role: role.policy_area.pillar)]
 
 
+def partners_without_text(area):
+    """The area's current partners whose agreement in force is not registered here, in member order.
+
+    The sources hold one agreement text (荒尾市, seed 002); the others are signed but absent, and a page that lists
+    who works on a policy area must say so before it lists the few it knows."""
+    with_text = Agreement.objects.in_force().filter(area=area).values("partner")
+    memberships = (
+        area.memberships.current()
+        .filter(is_central_city=False)
+        .exclude(municipality__in=with_text)
+        .select_related("municipality")
+    )
+    return [membership.municipality for membership in memberships.in_member_order()]
+
+
 def partners_for_policy_area(policy_area, area):
     """The role rows of every agreement of `area` in force that names this policy area, partner by partner."""
     return (

@@ -7,7 +7,7 @@ from vision.models import Municipality
 from vision.selectors import url_area
 
 from . import selectors, services
-from .completeness import check_agreement, is_complete
+from .completeness import against_scheme, check_agreement, is_complete
 from .models import Agreement, PolicyArea
 
 
@@ -27,6 +27,7 @@ class AgreementDetailView(DetailView):
             versions=list(agreement.versions().public()),
             checklist=checklist,
             checklist_complete=is_complete(checklist),
+            requirements=against_scheme(checklist),
         )
         return context
 
@@ -81,7 +82,10 @@ class PolicyAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["roles"] = selectors.partners_for_policy_area(self.object, url_area(self.request))
+        area = url_area(self.request)
+        context["roles"] = selectors.partners_for_policy_area(self.object, area)
+        context["missing"] = selectors.partners_without_text(area)
+        context["partner_count"] = area.memberships.current().filter(is_central_city=False).count()
         return context
 
 

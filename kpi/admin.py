@@ -18,7 +18,7 @@ from vision.wareki import fiscal_year_of, year_label
 
 from . import services
 from .forms import ActualEntryForm, ObservationForm, SeriesRowForm, UnpaddedDecimalField
-from .models import Indicator, IndicatorPlacement, Observation, TargetRevision
+from .models import Indicator, IndicatorPlacement, Measure, Observation, TargetRevision
 from .opendata import plain_number
 from .presentation import comparator_suffix, unpadded_number
 from .resources import IndicatorResource, ObservationResource
@@ -411,3 +411,13 @@ class TargetRevisionAdmin(ScopedAdminMixin, HistoryAdmin):
     @admin.display(description=_("変更後の値"), ordering="revised_value")
     def revised(self, revision):
         return unpadded_number(revision.revised_value)
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "key", "area", "order")
+    list_filter = ("area",)
+    list_select_related = ("area",)
+    search_fields = ("key", "name", "reason")
+    filter_horizontal = ("indicators",)
+    ordering = ("area", "order")

@@ -21,6 +21,9 @@ BASELINE_COLOUR = "#4d4d4d"
 TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#e3e3e3"
 AXIS_COLOUR = "#6b6b6b"
+# The same measure in another plan (a linked series): the same meanings in lighter, thinner strokes.
+LINKED_ACTUAL_COLOUR = "#5b8fc7"
+LINKED_TARGET_COLOUR = "#d08a4a"
 
 
 def staff_text(value):
@@ -60,8 +63,51 @@ def _trace(name, points, indicator, kind_label, **style):
     )
 
 
-def indicator_figure(indicator):
-    """The figure of one indicator's series (observations prefetched), as a plain dict for json_script."""
+def _plan_name(indicator):
+    return indicator.plan.short_title or indicator.plan.title
+
+
+def _linked_traces(other):
+    """Another plan's targets and actuals of the same measure, named with that plan (observations prefetched)."""
+    observations = list(other.observations.all())
+    targets = [o for o in observations if o.kind == Observation.Kind.TARGET]
+    actuals = [o for o in observations if o.kind == Observation.Kind.ACTUAL]
+    plan = staff_text(_plan_name(other))
+    traces = []
+    if targets:
+        traces.append(
+            _trace(
+                _("目標値（%(plan)s）") % {"plan": plan},
+                targets,
+                other,
+                _("%(plan)sの目標値") % {"plan": plan},
+                mode="lines+markers",
+                line={"color": LINKED_TARGET_COLOUR, "dash": "dot", "width": 1.5},
+                marker={"symbol": "square-open", "size": 8, "color": LINKED_TARGET_COLOUR},
+            )
+        )
+    if any(o.value is not None for o in actuals):
+        traces.append(
+            _trace(
+                _("実績値（%(plan)s）") % {"plan": plan},
+                actuals,
+                other,
+                _("%(plan)sの実績値") % {"plan": plan},
+                mode="lines+markers",
+                line={"color": LINKED_ACTUAL_COLOUR, "width": 2},
+                marker={"symbol": "circle", "size": 8, "color": LINKED_ACTUAL_COLOUR},
+            )
+        )
+    return traces
+
+
+def indicator_figure(indicator, linked=()):
+    """The figure of one indicator's series (observations prefetched), as a plain dict for json_script.
+
+    `linked` are the indicators of other plans that measure the same thing (kpi.Measure): their targets and
+    actuals are drawn too, each named with its plan, so the chart shows the whole measured history.
+    """
+    linked = [other for other in linked if other.pk != indicator.pk]
     observations = list(indicator.observations.all())
     baseline = [o for o in observations if o.kind == Observation.Kind.BASELINE and o.value is not None]
     targets = [o for o in observations if o.kind == Observation.Kind.TARGET]
@@ -70,7 +116,6 @@ def indicator_figure(indicator):
     provisional = [o for o in actuals if o.is_provisional and o.value is not None]
     final = max((t for t in targets if t.value is not None), key=lambda t: t.fiscal_year, default=None)
 
-    years = sorted({o.fiscal_year for o in observations})
     traces = []
     if targets:
         traces.append(
@@ -130,6 +175,15 @@ def indicator_figure(indicator):
                 marker={"symbol": "circle-open", "size": 12, "color": ACTUAL_COLOUR, "line": {"width": 3}},
             )
         )
+
+    years = {o.fiscal_year for o in observations}
+    if linked:
+        for trace in traces:  # this plan's traces carry its name once another plan's are drawn beside them
+            trace.name = f"{trace.name}（{staff_text(_plan_name(indicator))}）"
+        for other in linked:
+            traces += _linked_traces(other)
+            years |= {o.fiscal_year for o in other.observations.all()}
+    years = sorted(years)
 
     annotations = [
         {

@@ -558,3 +558,57 @@ class TargetRevision(models.Model):
     def clean(self):
         if self.observation_id and self.observation.kind != Observation.Kind.TARGET:
             raise ValidationError({"observation": _("変更履歴は目標値にだけ記録できます。")})
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_series(self):
+        """Measures with their indicators (oldest plan first), each with its plan and published series."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "indicators",
+                queryset=Indicator.objects.with_series().order_by("plan__start_fiscal_year", "plan__order", "code"),
+            )
+        )
+
+
+class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
+    def get_by_natural_key(self, area_slug, key):
+        return self.get(area__slug=area_slug, key=key)
+
+
+class Measure(models.Model):
+    """One thing measured across plans: the indicators of different plans that measure it, linked by the editors."""
+
+    area = models.ForeignKey(
+        MetroArea, verbose_name=_("連携中枢都市圏"), on_delete=models.CASCADE, related_name="measures"
+    )
+    key = models.SlugField(_("識別名"), max_length=60, help_text=_("圏域内で一意の識別子（例: gross-product）。"))
+    name = models.CharField(_("名称"), max_length=200)
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("指標"), related_name="measures")
+    reason = models.TextField(
+        _("同じ測定とみなした理由"),
+        help_text=_("編集上の推定: 資料は計画をまたいで指標を結び付けていないため、ポータルの編集者が判断した理由。"),
+    )
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = MeasureManager()
+
+    class Meta:
+        verbose_name = _("計画をまたぐ測定")
+        verbose_name_plural = _("計画をまたぐ測定")
+        ordering = ("area", "order", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("area", "key"),
+                name="%(app_label)s_%(class)s_unique_area_key",
+                violation_error_message=_("この圏域には同じ識別名の測定が既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.area.natural_key(), self.key)
+
+    natural_key.dependencies = ["vision.metroarea", "kpi.indicator"]

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from vision.models import Goal
+from vision.models import Goal, Passage
 
 from . import presentation, progress
 from .models import Indicator, IndicatorPlacement, Observation
@@ -152,6 +152,7 @@ class GoalNode:
     level_name: str
     kpis: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    passages: list = field(default_factory=list)  # what the source documents say about this goal
 
     def all_kpis(self):
         yield from self.kpis
@@ -268,3 +269,77 @@ def series_table(indicator):
         )
         for year, cells in sorted(by_year.items())
     ]
+
+
+def attach_passages(nodes):
+    """Give each node the source passages written about its goal (or assessing it, from a later plan): one query."""
+    by_goal = {node.goal.pk: node for node in nodes}
+    for passage in Passage.objects.for_goal_pages(list(by_goal)):
+        for goal_id in dict.fromkeys((passage.goal_id, passage.assessed_goal_id)):
+            if goal_id in by_goal:
+                by_goal[goal_id].passages.append(passage)
+    return nodes
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One indicator of the newest plan with the latest measured value of its measure, whichever plan reported it."""
+
+    indicator: Indicator
+    measure: object  # the kpi.Measure linking it to earlier plans, or None
+    actual: Observation | None  # the latest measured value (an actual or a baseline), of this or a linked indicator
+    reported_by: Indicator | None  # the indicator whose series holds that actual
+    final_target: Observation | None
+
+
+def area_standing(plans, rows):
+    """How the area is doing: for each indicator of the newest plan, the latest measured value (actual or baseline).
+
+    `rows` are the judged rows of every indicator of `plans` (series prefetched, as the home page has them). An
+    indicator linked to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the
+    newest plan's KPIs are not all 未測定 before it reports. One query, for the links.
+    """
+    from .models import Measure
+
+    with_rows = {row.indicator.plan_id for row in rows}
+    candidates = [plan for plan in plans if plan.pk in with_rows]
+    if not candidates:
+        return None, []
+    newest = max(candidates, key=lambda plan: (plan.start_fiscal_year, plan.order))
+    by_indicator = {row.indicator.pk: row for row in rows}
+    links = Measure.indicators.through.objects.filter(indicator__in=list(by_indicator)).select_related("measure")
+    measure_of, members = {}, {}
+    for link in links:
+        measure_of[link.indicator_id] = link.measure
+        members.setdefault(link.measure_id, []).append(link.indicator_id)
+    standings = []
+    for row in rows:
+        if row.indicator.plan_id != newest.pk or row.is_restated:
+            continue
+        measure = measure_of.get(row.indicator.pk)
+        series = [by_indicator[pk] for pk in members.get(measure.pk, [])] if measure else [row]
+        latest = None
+        for other in series:
+            for observation in other.indicator.observations.all():
+                if observation.kind == Observation.Kind.TARGET or observation.value is None:
+                    continue
+                # a baseline is a measured value too (the second plan's 494 measures 平成31年); on a tie the
+                # actual, as the earlier plan reported it, is shown
+                key = (
+                    observation.measured_year or observation.fiscal_year,
+                    observation.fiscal_year,
+                    observation.kind == Observation.Kind.ACTUAL,
+                    other.indicator.plan.start_fiscal_year,
+                )
+                if latest is None or key > latest[0]:
+                    latest = (key, observation, other.indicator)
+        standings.append(
+            Standing(
+                row.indicator,
+                measure,
+                latest[1] if latest else None,
+                latest[2] if latest else None,
+                row.final_target,
+            )
+        )
+    return newest, standings

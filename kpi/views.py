@@ -8,14 +8,14 @@ from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
 
-from agreements.models import Pillar, PolicyArea
+from agreements.models import Pillar, PolicyArea, VisionGoalLink
 from vision.models import Goal, MetroArea, Municipality, Plan
 from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
 from . import api_examples, chartimage, charts, opendata, presentation, progress, search, selectors, svgchart
-from .models import Indicator, Observation
+from .models import Indicator, Measure, Observation
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -82,8 +82,12 @@ class HomeView(TemplateView):
         by_plan = {plan.pk: [] for plan in plans}
         for row in rows:
             by_plan[row.indicator.plan_id].append(row)
+        newest_plan, standings = selectors.area_standing(plans, rows)
         context.update(
             area=area,
+            newest_plan=newest_plan,
+            standings=standings,
+            linked_count=sum(1 for standing in standings if standing.measure),
             summary=member_summary(area),
             pillars=Pillar.objects.all(),
             plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
@@ -121,7 +125,7 @@ class PlanDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tree = selectors.plan_tree(self.object)
+        tree = selectors.attach_passages(selectors.plan_tree(self.object))
         status = self.request.GET.get("status", "")
         pillar = self.request.GET.get("goal", "")
         status = status if status in progress.STATUS_WORDS else ""
@@ -150,10 +154,11 @@ class GoalDetailView(TemplateView):
             plan__area=url_area(self.request),
             code=kwargs["code"],
         )
-        tree = selectors.plan_tree(goal.plan, root=goal)
+        tree = selectors.attach_passages(selectors.plan_tree(goal.plan, root=goal))
         context.update(
             goal=goal,
             plan=goal.plan,
+            policy_area_links=VisionGoalLink.objects.filter(goal=goal).select_related("policy_area"),
             ancestors=goal.ancestors(),
             tree=tree,
             counts=selectors.status_counts(list(tree[0].all_kpis())),
@@ -178,9 +183,13 @@ class IndicatorDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         indicator = self.object
         judgement = selectors.judge_indicator(indicator)
-        figure = charts.indicator_figure(indicator)
+        measures = list(Measure.objects.filter(indicators=indicator).with_series())
+        linked = [other for measure in measures for other in measure.indicators.all() if other.pk != indicator.pk]
+        figure = charts.indicator_figure(indicator, linked)
         sentence = presentation.summary_sentence(indicator, judgement)
         context.update(
+            measures=measures,
+            linked_tables=[(other, selectors.series_table(other)) for other in linked],
             judgement=judgement,
             sentence=sentence,
             figure=figure,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AreaMembership, Department, Goal, MetroArea, Municipality, Plan
+from .models import AreaMembership, Department, Goal, MetroArea, Municipality, Passage, Plan
 from .scoped import ScopedAdminMixin, ScopedInlineMixin
 
 
@@ -73,3 +73,13 @@ class DepartmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("municipality",)
     search_fields = ("name", "municipality__name", "email")
     filter_horizontal = ("staff",)
+
+
+@admin.register(Passage)
+class PassageAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("key", "topic", "author", "document", "section", "heading", "area")
+    list_filter = ("area", "topic", "author")
+    list_select_related = ("area",)
+    search_fields = ("key", "document", "section", "heading", "text")
+    raw_id_fields = ("goal", "assessed_goal")
+    ordering = ("area", "topic", "order")

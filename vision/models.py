@@ -542,6 +542,99 @@ class Goal(TranslatedName, models.Model):
         return [str(goal) for goal in [*self.ancestors(), self]]
 
 
+class PassageQuerySet(models.QuerySet):
+    def for_goal_pages(self, goals):
+        """The passages written about `goals`, in document order (one query for a page of goals)."""
+        return self.filter(Q(goal__in=goals) | Q(assessed_goal__in=goals)).order_by("order", "pk")
+
+    def on_topic(self, area, topic):
+        """A context page's passages, in document order."""
+        return self.filter(area=area, topic=topic).order_by("order", "pk")
+
+
+class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
+    def get_by_natural_key(self, area_slug, key):
+        return self.get(area__slug=area_slug, key=key)
+
+
+class Passage(models.Model):
+    """A passage of a source document, stored exactly as printed and cited by the document and its section."""
+
+    class Topic(models.TextChoices):
+        GOAL = "goal", _("目標についての記述")
+        AREA = "area", _("圏域の現況とビジョンの構成")
+        SCHEME = "scheme", _("連携中枢都市圏制度の概要")
+        STRATEGY = "strategy", _("総合戦略の基本的考え方")
+        PRIORITIES = "priorities", _("総合計画 後期計画の重点的取組")
+
+    class Author(models.TextChoices):
+        # Who wrote the words: the page says so beside the text (issue 13: who said what).
+        DOCUMENT = "document", _("出典資料の本文")
+        SELF_ASSESSMENT = "self_assessment", _("熊本市による自己評価（第2期総合戦略の本文）")
+        PLAN = "plan", _("熊本市の方針（第2期総合戦略の本文）")
+        OTHER_CITY = "other_city", _("他市の説明資料（熊本市についての記述ではありません）")
+
+    area = models.ForeignKey(MetroArea, verbose_name=_("圏域"), on_delete=models.CASCADE, related_name="passages")
+    key = models.SlugField(_("識別名"), max_length=80, help_text=_("圏域内で一意の識別子（例: s2-g1-review）。"))
+    topic = models.CharField(_("ページ"), max_length=20, choices=Topic.choices)
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("目標"),
+        on_delete=models.CASCADE,
+        related_name="passages",
+        null=True,
+        blank=True,
+        help_text=_("目標についての記述のとき、その目標。"),
+    )
+    assessed_goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("検証の対象とした目標"),
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+        null=True,
+        blank=True,
+        help_text=_("前の計画の目標を検証した記述のとき、その目標（例: 第１期の基本目標）。"),
+    )
+    author = models.CharField(_("書き手"), max_length=20, choices=Author.choices, default=Author.DOCUMENT)
+    document = models.CharField(_("出典資料"), max_length=200, help_text=_("資料の題名（表記どおり）。"))
+    section = models.CharField(_("節"), max_length=200, help_text=_("資料の中の見出し（表記どおり）。"))
+    heading = models.CharField(_("見出し"), max_length=200, blank=True)
+    text = models.TextField(_("本文"), help_text=_("資料の表記どおり（PDF抽出で入った改行と空白だけを除く）。"))
+    inference = models.TextField(
+        _("編集上の推定"),
+        blank=True,
+        help_text=_("資料に書かれておらず、ポータルの編集者が推定したこと（例: 見出しと本文の対応）とその理由。"),
+    )
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = PassageManager()
+
+    class Meta:
+        verbose_name = _("出典資料の一節")
+        verbose_name_plural = _("出典資料の一節")
+        ordering = ("area", "topic", "order", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("area", "key"),
+                name="%(app_label)s_%(class)s_unique_area_key",
+                violation_error_message=_("この圏域には同じ識別名の一節が既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} {self.section} {self.heading}".strip()
+
+    def natural_key(self):
+        return (*self.area.natural_key(), self.key)
+
+    natural_key.dependencies = ["vision.metroarea", "vision.goal"]
+
+    @property
+    def paragraphs(self):
+        """The text's paragraphs (or a list's lines), as printed."""
+        return [line for line in self.text.split("\n") if line]
+
+
 class ReferenceRecord(models.Model):
     """参照データの1行について、前回の読込みで書き込んだ各項目の値（次の読込みで職員の編集を見分けるため）。"""
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers import base
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
@@ -221,14 +221,31 @@ class _Loader:
 
     def finish(self):
         for deserialized in self.forward:
-            self._resolve_forward_references(deserialized)
+            if not self._resolved(deserialized):
+                continue
             models.Model.save_base(deserialized.object, using=self.using, raw=True)
             self._remember(deserialized, self._shipped(deserialized))
         for deserialized in self.postponed:
-            self._resolve_forward_references(deserialized)
+            if not self._resolved(deserialized):
+                continue
             self.merge(deserialized)
         for record in self.changed_records:
             record.save(using=self.using)
+
+    def _resolved(self, deserialized):
+        """Resolve a row's forward references; a row naming a row deleted since (a measure's indicator, say) is
+        skipped and reported, as rows under a deleted row are while the files are read."""
+        try:
+            self._resolve_forward_references(deserialized)
+        except (base.DeserializationError, base.M2MDeserializationError, ObjectDoesNotExist) as error:
+            if self.first_load:
+                raise
+            label = deserialized.object._meta.label_lower
+            self.report.counts[label].skipped += 1
+            reason = f"参照先の行がないため読み込めません: {error}"
+            self.report.skipped.append(SkippedRow(label, "", reason))
+            return False
+        return True
 
     def _resolve_forward_references(self, deserialized):
         for model_field, raw in deserialized.deferred_fields.items():

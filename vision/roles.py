@@ -56,7 +56,8 @@ ROLE_PERMISSIONS = {
             )
         },
         "vision": {
-            model: _ALL for model in ("metroarea", "municipality", "areamembership", "department", "plan", "goal")
+            model: _ALL
+            for model in ("metroarea", "municipality", "areamembership", "department", "plan", "goal", "passage")
         },
         "agreements": {
             model: _ALL
@@ -75,6 +76,7 @@ ROLE_PERMISSIONS = {
             "indicatorplacement": _ALL,
             "observation": (*_ALL, "publish"),
             "targetrevision": _ALL,
+            "measure": _ALL,
         },
     },
     EDITORS: {

@@ -36,3 +36,15 @@ def test_missing_purpose_or_basic_policy_is_reported():
     items = {item.key: item for item in check_agreement(outline(has_purpose=False, has_basic_policy=False))}
     assert not items["purpose"].passed
     assert not items["basic_policy"].passed
+
+
+def test_the_full_list_says_which_items_the_portal_checks():
+    from agreements.completeness import SCHEME_REQUIREMENTS, against_scheme
+
+    results = against_scheme(check_agreement(outline()))
+    assert len(results) == len(SCHEME_REQUIREMENTS) == 7  # seed 004: ①②③④, ア a〜d, イ a〜c, ウ A・B・C
+    assert [r.checked for r in results] == [True, True, True, True, False, False, True]
+    # every check the portal makes belongs to one item of the list
+    assert sorted(key for r in results for key in r.requirement.checks) == sorted(
+        i.key for i in check_agreement(outline())
+    )

@@ -34,9 +34,10 @@ def test_public_pages_open_without_setting_a_cookie(client, arao, django_assert_
         ja("agreements:policy_area_detail", code="3-1-10"),
     ]
     for url in pages:
-        # The home's 13: its plans and KPIs, the member counts, the areas to choose from and the committee link
-        # (each one query whatever the number of areas: tests/vision/test_memberships.py).
-        with django_assert_max_num_queries(13):
+        # The home's 14: its plans and KPIs, the member counts, the areas to choose from and the committee link
+        # (each one query whatever the number of areas: tests/vision/test_memberships.py), and the links between
+        # the plans' indicators for the area's standing (one query, kpi.selectors.area_standing).
+        with django_assert_max_num_queries(14):
             response = client.get(url)
         assert response.status_code == 200, url
         assert not response.cookies, url
@@ -62,7 +63,7 @@ def test_agreement_page_shows_articles_schedules_and_checklist(client, arao):
     body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
     assert "<strong>第1条</strong>" in body and "（目的）" in body
     assert body.count('<tr id="role-') == 26
-    assert "すべての必須記載事項を満たしています。" in body
+    assert "ポータルが確認した記載事項はすべて満たしています。" in body
     assert "令和7年3月27日" in body
 
 
@@ -115,3 +116,47 @@ def test_compare_page_shows_the_difference_between_versions(client, arao):
     assert '<ins class="diff-insert">国内外からの</ins>' in body
     assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": 1, "to": 9}).status_code == 404
     assert client.get(ja("agreements:agreement_compare", pk=draft.pk), {"from": "x"}).status_code == 404
+
+
+# --- Issue 13, item 8: honest absence ---
+
+
+def test_policy_area_page_says_which_partners_texts_are_missing_before_listing_arao(client, arao):
+    # shared/reference/members.csv: 23 partners besides 熊本市; seed 002 is the only agreement text (荒尾市).
+    body = client.get(ja("agreements:policy_area_detail", code="3-1-10")).content.decode()
+    caveat = "23 の連携市町村のうち 22 市町村は、連携協約の本文がこのポータルに登録されていません"
+    assert caveat in body
+    assert body.index(caveat) < body.index(">荒尾市</a>")
+    assert "南関町" in body[body.index(caveat) : body.index(">荒尾市</a>")]  # the missing ones are named
+
+
+def test_source_lines_cite_the_documents_title_not_a_file_path(client, arao):
+    for url in (
+        ja("agreements:agreement_detail", pk=arao.pk),
+        "/ja/areas/kumamoto/plans/kumamoto-strategy-1/",
+        "/ja/areas/kumamoto/plans/kumamoto-strategy-2/",
+        "/ja/areas/kumamoto/indicators/S1-G1-N1/",
+        ja("vision:area_detail", area_slug="kumamoto"),
+    ):
+        body = client.get(url).content.decode()
+        assert "seeds/" not in body, url
+    body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
+    assert "連携協約書（熊本市・荒尾市、令和7年3月27日）" in body
+
+
+def test_the_area_page_says_what_each_population_figure_covers(client, arao):
+    body = client.get(ja("vision:area_detail", area_slug="kumamoto")).content.decode()
+    # seed 004 l.172: 1,116,317人 for the 17 municipalities of 2016; members.csv: 18 of 24 populations known
+    assert "1,116,317" in body and "当初の構成17市町村" in body
+    assert "24 市町村のうち人口を確認できた 18 市町村の合計で 1,316,144 人" in body
+    assert "確認できていない 6 市町村（高森町、西原村、南阿蘇村、御船町、嘉島町、山都町）は含みません" in body
+
+
+def test_the_completeness_check_names_every_item_of_the_schemes_full_list(client, arao):
+    # seed 004 l.84–96 (① 名称 ② 目的 ③ 基本方針 ④ 連携する取組) and l.211–266 (ア a〜d, イ a〜c, ウ A・B・C)
+    body = client.get(ja("agreements:agreement_detail", pk=arao.pk)).content.decode()
+    checklist = body[body.index('id="checklist"') : body.index('id="text"')]
+    for words in ("① 市町村の名称", "② 目的", "③ 基本方針", "④ 連携する取組", "ア の a〜d", "イ の a〜c", "ウ の Ａ"):
+        assert words in checklist, words
+    assert checklist.count("確認していない</strong>") == 2  # ア's a〜d and イ's a〜c
+    assert "すべての必須記載事項を満たしています" not in body

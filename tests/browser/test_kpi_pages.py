@@ -40,10 +40,16 @@ _SCRIPTS_JS = """() => performance.getEntriesByType("resource")
 
 
 def expected_points(code):
-    """Markers the chart must draw, counted from the database: every value, plus the final target's star."""
+    """Markers the chart must draw, counted from the database: every value, plus the final target's star, plus
+    the targets and actuals of the same measure in other plans (kpi.Measure, drawn beside this plan's)."""
     values = Observation.objects.filter(indicator__code=code, value__isnull=False)
     has_target = values.filter(kind="target").exists()
-    return values.count() + (1 if has_target else 0)
+    linked = (
+        Observation.objects.filter(indicator__measures__indicators__code=code, value__isnull=False)
+        .filter(kind__in=("target", "actual"))
+        .exclude(indicator__code=code)
+    )
+    return values.count() + (1 if has_target else 0) + linked.count()
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -99,7 +105,7 @@ def test_chart_draws_one_marker_per_value(open_page, live_reference_data, code):
     page = open_page(f"/ja/areas/kumamoto/indicators/{code}/")
     assert svg_points(page) == expected_points(code)
     assert drawn_points(page) == expected_points(code)
-    table_rows = page.locator(".series-table tbody tr").count()
+    table_rows = page.locator(".series-table").first.locator("tbody tr").count()  # this plan's table, not a linked one
     assert table_rows == Observation.objects.filter(indicator__code=code).values("fiscal_year").distinct().count()
 
 

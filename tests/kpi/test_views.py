@@ -58,8 +58,9 @@ def test_indicator_page_says_where_the_kpi_stands(client, reference_data):
     assert '<script src="/static/kpi/vendor/plotly' not in body
     assert 'data-plotly="/static/kpi/vendor/plotly-basic-4.1.1.min' in body
     assert "cdn.plot.ly" not in body
-    # baseline 1, four targets (+ the final target's star), three actuals of which one provisional
-    assert response.context["point_count"] == 1 + 4 + 1 + 3
+    # baseline 1, four targets (+ the final target's star), three actuals of which one provisional, and the
+    # second strategy's target 7,000以上 in R5 (l.843), drawn as the linked measure's
+    assert response.context["point_count"] == 1 + 4 + 1 + 3 + 1
 
 
 def test_indicator_page_paints_the_svg_chart(client, reference_data):
