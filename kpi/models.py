@@ -576,7 +576,7 @@ class MeasureManager(models.Manager.from_queryset(MeasureQuerySet)):
         return self.get(area__slug=area_slug, key=key)
 
 
-class Measure(models.Model):
+class Measure(TranslatedName, models.Model):
     """One thing measured across plans: the indicators of different plans that measure it, linked by the editors."""
 
     area = models.ForeignKey(
@@ -584,6 +584,7 @@ class Measure(models.Model):
     )
     key = models.SlugField(_("識別名"), max_length=60, help_text=_("圏域内で一意の識別子（例: gross-product）。"))
     name = models.CharField(_("名称"), max_length=200)
+    name_en = models.CharField(_("英語名（非公式訳）"), max_length=500, blank=True)
     indicators = models.ManyToManyField(Indicator, verbose_name=_("指標"), related_name="measures")
     reason = models.TextField(
         _("同じ測定とみなした理由"),
