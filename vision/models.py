@@ -557,7 +557,7 @@ class PassageManager(models.Manager.from_queryset(PassageQuerySet)):
         return self.get(area__slug=area_slug, key=key)
 
 
-class Passage(models.Model):
+class Passage(TranslatedName, models.Model):
     """A passage of a source document, stored exactly as printed and cited by the document and its section."""
 
     class Topic(models.TextChoices):
@@ -576,6 +576,7 @@ class Passage(models.Model):
 
     area = models.ForeignKey(MetroArea, verbose_name=_("圏域"), on_delete=models.CASCADE, related_name="passages")
     key = models.SlugField(_("識別名"), max_length=80, help_text=_("圏域内で一意の識別子（例: s2-g1-review）。"))
+    name_field = "heading"
     topic = models.CharField(_("ページ"), max_length=20, choices=Topic.choices)
     goal = models.ForeignKey(
         Goal,
@@ -599,6 +600,7 @@ class Passage(models.Model):
     document = models.CharField(_("出典資料"), max_length=200, help_text=_("資料の題名（表記どおり）。"))
     section = models.CharField(_("節"), max_length=200, help_text=_("資料の中の見出し（表記どおり）。"))
     heading = models.CharField(_("見出し"), max_length=200, blank=True)
+    heading_en = models.CharField(_("見出しの英語表記（非公式訳）"), max_length=300, blank=True)
     text = models.TextField(_("本文"), help_text=_("資料の表記どおり（PDF抽出で入った改行と空白だけを除く）。"))
     inference = models.TextField(
         _("編集上の推定"),
