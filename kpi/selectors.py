@@ -50,12 +50,14 @@ def judge_indicator(indicator, fiscal_year=None) -> progress.Judgement:
     return progress.judge(series_for(indicator), fiscal_year, scheme=indicator.plan.progress_scheme)
 
 
-def goal_paths(plan_ids):
-    """goal id → " > "-joined names from the top of its tree, for every goal of the given plans, in one query."""
+def goal_paths_by_plan(plan_ids):
+    """plan id → (goal id → path) for the given plans, in one query."""
     goals = {
-        goal.pk: goal for goal in Goal.objects.filter(plan_id__in=plan_ids).only("pk", "parent_id", "number", "title")
+        goal.pk: goal
+        for goal in Goal.objects.filter(plan_id__in=plan_ids).only("pk", "plan_id", "parent_id", "number", "title")
     }
     paths = {}
+    by_plan = {plan_id: {} for plan_id in plan_ids}
 
     def path(goal):
         if goal.pk not in paths:
@@ -64,8 +66,8 @@ def goal_paths(plan_ids):
         return paths[goal.pk]
 
     for goal in goals.values():
-        path(goal)
-    return paths
+        by_plan[goal.plan_id][goal.pk] = path(goal)
+    return by_plan
 
 
 def _original_placement(indicator):
@@ -73,46 +75,64 @@ def _original_placement(indicator):
     return indicator.original_placements[0] if indicator.original_placements else None
 
 
+OPEN_DATA_CHUNK = 500  # indicators read (with their values) per round trip while a download streams
+
+
 def open_data_rows(indicators=None, *, published_only=True):
-    """One dict per series value, in plan, indicator, year and kind order: the long open-data table."""
+    """One dict per series value, in area, plan, indicator, year and kind order: the long open-data table.
+
+    A generator: the indicators are read OPEN_DATA_CHUNK at a time with their values and placements (and the goal
+    paths of their plans), so a download of a million values holds one chunk in memory, not the table.
+    """
     if indicators is None:
         indicators = Indicator.objects.all()
     observations = Observation.objects.order_by("fiscal_year", "kind")
     if published_only:
         observations = observations.published()
-    indicators = list(
+    indicators = (
         indicators.select_related("plan", "area")
         .prefetch_related(Prefetch("observations", queryset=observations))
         .with_original_placement()
         .order_by("area__slug", "plan__order", "plan__pk", "code")
     )
-    paths = goal_paths({indicator.plan_id for indicator in indicators})
-    rows = []
+    paths = {}  # plan id → its goal paths, for the plans of the chunk at hand (a plan's indicators are together)
+    chunk = []
+    for indicator in indicators.iterator(chunk_size=OPEN_DATA_CHUNK):
+        chunk.append(indicator)
+        if len(chunk) == OPEN_DATA_CHUNK:
+            yield from _open_data_chunk(chunk, paths)
+            chunk = []
+    yield from _open_data_chunk(chunk, paths)
+
+
+def _open_data_chunk(indicators, paths):
+    plans = {indicator.plan_id for indicator in indicators}
+    for plan_id in set(paths) - plans:
+        del paths[plan_id]
+    if plans - set(paths):
+        paths.update(goal_paths_by_plan(plans - set(paths)))
     for indicator in indicators:
         placement = _original_placement(indicator)
-        goal_path = paths.get(placement.goal_id, "") if placement else ""
+        goal_path = paths[indicator.plan_id].get(placement.goal_id, "") if placement else ""
         for observation in indicator.observations.all():
-            rows.append(
-                {
-                    "area": indicator.area.slug,
-                    "plan_id": indicator.plan.slug,
-                    "plan": indicator.plan.title,
-                    "goal_path": goal_path,
-                    "indicator_id": indicator.code,
-                    "indicator": indicator.name,
-                    "unit": indicator.unit,
-                    "fiscal_year": observation.fiscal_year,
-                    "kind": observation.kind,
-                    "value": observation.value,
-                    "comparator": observation.comparator,
-                    "measured_year": observation.measured_year,
-                    "provisional": observation.is_provisional,
-                    "missing_reason": observation.missing_reason,
-                    "printed": observation.printed,
-                    "note": observation.note,
-                }
-            )
-    return rows
+            yield {
+                "area": indicator.area.slug,
+                "plan_id": indicator.plan.slug,
+                "plan": indicator.plan.title,
+                "goal_path": goal_path,
+                "indicator_id": indicator.code,
+                "indicator": indicator.name,
+                "unit": indicator.unit,
+                "fiscal_year": observation.fiscal_year,
+                "kind": observation.kind,
+                "value": observation.value,
+                "comparator": observation.comparator,
+                "measured_year": observation.measured_year,
+                "provisional": observation.is_provisional,
+                "missing_reason": observation.missing_reason,
+                "printed": observation.printed,
+                "note": observation.note,
+            }
 
 
 @dataclass
