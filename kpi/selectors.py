@@ -185,14 +185,18 @@ def plan_tree(plan, *, root=None, published_only=True):
     `root` limits the tree to one goal and its descendants.
     """
     goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
-    placements = list(
-        IndicatorPlacement.objects.filter(goal__plan=plan)
-        .order_by("order", "pk")
-        .prefetch_related(Prefetch("indicator", queryset=Indicator.objects.with_series(published_only=published_only)))
-    )
+    for goal in goals:
+        goal.plan = plan  # each goal's link and level name read it
+    placements = list(IndicatorPlacement.objects.filter(goal__plan=plan).order_by("order", "pk"))
+    # The plan's indicators by plan, not by a list of ids: a list of a thousand ids is too deep for SQLite's
+    # parser (and a long message to PostgreSQL); a placement is always in its indicator's plan (its clean()).
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(plan=plan).with_series(published_only=published_only)
+    }
     judged = {}
     for placement in placements:
-        indicator = placement.indicator
+        indicator = placement.indicator = indicators[placement.indicator_id]
         indicator.plan = plan
         if indicator.pk not in judged:
             judged[indicator.pk] = judge_indicator(indicator)
