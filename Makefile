@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev setup-data run serve worker import test test-fast lint bench messages
+.PHONY: setup setup-dev setup-data run serve worker import test test-fast lint bench bench-scale messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +71,7 @@ bench: setup-dev
 	$(PY) bench/page_weight.py
 	$(PY) bench/import_speed.py
 	$(PY) bench/import_memory.py
+
+# Issue 15's benchmarks at national scale (PostgreSQL from DATABASE_URL, wrk; minutes, not in CI): bench/scale.sh.
+bench-scale: setup-dev
+	bench/scale.sh

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from vision.tabular import FORMULA_PREFIXES, neutralise  # noqa: F401  (kpi code imports them from here)
+from vision.tabular import FORMULA_PREFIXES, neutralise  # kpi code imports neutralise from here
 
 # (column, meaning) — the column dictionary published beside the data (in Japanese in the files; the page
 # translates the meanings).
@@ -111,67 +111,138 @@ def plain_number(value):
     return format(normalised, "f")
 
 
-def _cell(name, value):
-    if name == "value":
-        return plain_number(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return neutralise(value) if isinstance(value, str) else value
+_VALUE_INDEX = FIELDNAMES.index("value")
+_FORMULA_FIRST = frozenset(prefix[0] for prefix in FORMULA_PREFIXES)  # every prefix is one character
+
+
+def _csv_cells(row):
+    """A row's CSV cells: the value as a plain number, booleans as true/false, nothing as "", and text that a
+    spreadsheet would run as a formula neutralised (vision.tabular.neutralise; inlined: this runs per cell of a
+    million rows)."""
+    cells = [row[name] for name in FIELDNAMES]
+    for index, cell in enumerate(cells):
+        if cell.__class__ is str:
+            if cell and cell[0] in _FORMULA_FIRST:
+                cells[index] = "'" + cell
+        elif cell is None:
+            cells[index] = ""
+        elif cell is True or cell is False:
+            cells[index] = "true" if cell else "false"
+    cells[_VALUE_INDEX] = plain_number(row["value"])
+    return cells
+
+
+CHUNK_ROWS = 2000  # rows per piece of a streamed download
+EXCEL_MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
+
+
+def iter_csv(rows, *, encoding="utf-8-sig"):
+    """CSV bytes in pieces of CHUNK_ROWS rows: UTF-8 with a BOM (Excel opens it) by default, or cp932 for older
+    Excel, where a character cp932 lacks becomes its look-alike or 〓 (cp932_text) instead of failing the whole
+    download. Memory stays that of one piece, however many rows."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    # The BOM once, at the very start (encoding each piece with utf-8-sig would put one before every piece).
+    prefix = "\ufeff" if encoding == "utf-8-sig" else ""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+
+    def piece():
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if encoding == "cp932":
+            text = cp932_text(text)
+        return text.encode(codec, errors="strict")
+
+    buffer.write(prefix)
+    writer.writerow(FIELDNAMES)
+    pending = 0
+    for row in rows:
+        writer.writerow(_csv_cells(row))
+        pending += 1
+        if pending == CHUNK_ROWS:
+            yield piece()
+            pending = 0
+    yield piece()
 
 
 def to_csv(rows, *, encoding="utf-8-sig"):
-    """CSV bytes: UTF-8 with a BOM (Excel opens it) by default, or cp932 for older Excel, where a character
-    cp932 lacks becomes its look-alike or 〓 (cp932_text) instead of failing the whole download."""
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=FIELDNAMES, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: _cell(name, row[name]) for name in FIELDNAMES})
-    text = buffer.getvalue()
-    if encoding == "cp932":
-        text = cp932_text(text)
-    return text.encode(encoding, errors="strict")
+    """The whole CSV as bytes (iter_csv joined)."""
+    return b"".join(iter_csv(rows, encoding=encoding))
 
 
-def to_xlsx(rows):
-    """XLSX bytes: a data sheet with numbers as numbers, and a sheet with the column dictionary."""
+def _xlsx_cells(row):
+    cells = []
+    for name in FIELDNAMES:
+        value = row[name]
+        if name == "value":
+            cells.append(None if value is None else float(value) if Decimal(value) % 1 else int(value))
+        elif isinstance(value, bool):
+            cells.append("true" if value else "false")
+        else:
+            cells.append(neutralise(value) if isinstance(value, str) else value)
+    return cells
+
+
+def write_xlsx(rows, file):
+    """An XLSX workbook written to `file`: a data sheet with numbers as numbers ("observations", continued on
+    "observations (2)"… past Excel's row limit), and a sheet with the column dictionary. Written in openpyxl's
+    write-only mode, so rows go to a temporary file as they come instead of piling up in memory."""
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "observations"
-    sheet.append(FIELDNAMES)
+    workbook = Workbook(write_only=True)
+    sheets, sheet, filled = 0, None, EXCEL_MAX_ROWS
     for row in rows:
-        cells = []
-        for name in FIELDNAMES:
-            value = row[name]
-            if name == "value":
-                cells.append(None if value is None else float(value) if Decimal(value) % 1 else int(value))
-            elif isinstance(value, bool):
-                cells.append("true" if value else "false")
-            else:
-                cells.append(neutralise(value) if isinstance(value, str) else value)
-        sheet.append(cells)
-    sheet.freeze_panes = "A2"
+        if filled == EXCEL_MAX_ROWS:
+            sheets += 1
+            sheet = workbook.create_sheet("observations" if sheets == 1 else f"observations ({sheets})")
+            sheet.freeze_panes = "A2"
+            sheet.append(FIELDNAMES)
+            filled = 1
+        sheet.append(_xlsx_cells(row))
+        filled += 1
+    if sheet is None:
+        sheet = workbook.create_sheet("observations")
+        sheet.freeze_panes = "A2"
+        sheet.append(FIELDNAMES)
     dictionary = workbook.create_sheet("columns")
     dictionary.append(["column", "meaning"])
     for name, meaning in COLUMNS:
         dictionary.append([name, meaning])
     dictionary.append([])
     dictionary.append(["licence", LICENCE])
+    workbook.save(file)
+
+
+def to_xlsx(rows):
+    """The XLSX workbook as bytes (write_xlsx into memory)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(rows, buffer)
     return buffer.getvalue()
 
 
-def to_json(rows):
-    """JSON bytes: a list of objects with numbers as JSON numbers and missing values as null."""
-    records = []
+def _json_record(row):
+    record = dict(row)
+    value = record["value"]
+    record["value"] = None if value is None else json.loads(plain_number(value))
+    # One level in, as json.dumps(list, indent=1) would print it (strings hold no raw newline: JSON escapes it).
+    return json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+def iter_json(rows):
+    """JSON bytes in pieces: a list of objects with numbers as JSON numbers and missing values as null, the same
+    bytes as json.dumps(records, ensure_ascii=False, indent=1)."""
+    pieces, first = [], True
     for row in rows:
-        record = dict(row)
-        value = record["value"]
-        record["value"] = None if value is None else json.loads(plain_number(value))
-        records.append(record)
-    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+        pieces.append(("[\n " if first else ",\n ") + _json_record(row))
+        first = False
+        if len(pieces) == CHUNK_ROWS:
+            yield "".join(pieces).encode("utf-8")
+            pieces = []
+    pieces.append("[]" if first else "\n]")
+    yield "".join(pieces).encode("utf-8")
+
+
+def to_json(rows):
+    """The whole JSON as bytes (iter_json joined)."""
+    return b"".join(iter_json(rows))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from vision.models import Goal, Passage
 
@@ -50,12 +50,14 @@ def judge_indicator(indicator, fiscal_year=None) -> progress.Judgement:
     return progress.judge(series_for(indicator), fiscal_year, scheme=indicator.plan.progress_scheme)
 
 
-def goal_paths(plan_ids):
-    """goal id → " > "-joined names from the top of its tree, for every goal of the given plans, in one query."""
+def goal_paths_by_plan(plan_ids):
+    """plan id → (goal id → path) for the given plans, in one query."""
     goals = {
-        goal.pk: goal for goal in Goal.objects.filter(plan_id__in=plan_ids).only("pk", "parent_id", "number", "title")
+        goal.pk: goal
+        for goal in Goal.objects.filter(plan_id__in=plan_ids).only("pk", "plan_id", "parent_id", "number", "title")
     }
     paths = {}
+    by_plan = {plan_id: {} for plan_id in plan_ids}
 
     def path(goal):
         if goal.pk not in paths:
@@ -64,8 +66,8 @@ def goal_paths(plan_ids):
         return paths[goal.pk]
 
     for goal in goals.values():
-        path(goal)
-    return paths
+        by_plan[goal.plan_id][goal.pk] = path(goal)
+    return by_plan
 
 
 def _original_placement(indicator):
@@ -73,46 +75,91 @@ def _original_placement(indicator):
     return indicator.original_placements[0] if indicator.original_placements else None
 
 
+OPEN_DATA_CHUNK = 500  # indicators read (with their values) per round trip while a download streams
+
+# Observation fields as the open-data columns name them; a correction waiting for publication shows the
+# published_… copy of each (PUBLIC_FIGURES) to the public.
+_OPEN_DATA_FIGURES = {
+    "value": "value",
+    "comparator": "comparator",
+    "measured_year": "measured_year",
+    "provisional": "is_provisional",
+    "missing_reason": "missing_reason",
+    "printed": "printed",
+    "note": "note",
+}
+
+
 def open_data_rows(indicators=None, *, published_only=True):
-    """One dict per series value, in plan, indicator, year and kind order: the long open-data table."""
+    """One dict per series value, in area, plan, indicator, year and kind order: the long open-data table.
+
+    A generator reading plain values (no model instances): the indicators OPEN_DATA_CHUNK at a time, then that
+    chunk's values, placements and goal paths, so a download of a million values holds one chunk in memory.
+    """
     if indicators is None:
         indicators = Indicator.objects.all()
-    observations = Observation.objects.order_by("fiscal_year", "kind")
-    if published_only:
-        observations = observations.published()
-    indicators = list(
-        indicators.select_related("plan", "area")
-        .prefetch_related(Prefetch("observations", queryset=observations))
-        .with_original_placement()
-        .order_by("area__slug", "plan__order", "plan__pk", "code")
+    indicators = indicators.order_by("area__slug", "plan__order", "plan__pk", "code").values_list(
+        "pk", "area__slug", "plan_id", "plan__slug", "plan__title", "code", "name", "unit"
     )
-    paths = goal_paths({indicator.plan_id for indicator in indicators})
-    rows = []
-    for indicator in indicators:
-        placement = _original_placement(indicator)
-        goal_path = paths.get(placement.goal_id, "") if placement else ""
-        for observation in indicator.observations.all():
-            rows.append(
-                {
-                    "area": indicator.area.slug,
-                    "plan_id": indicator.plan.slug,
-                    "plan": indicator.plan.title,
-                    "goal_path": goal_path,
-                    "indicator_id": indicator.code,
-                    "indicator": indicator.name,
-                    "unit": indicator.unit,
-                    "fiscal_year": observation.fiscal_year,
-                    "kind": observation.kind,
-                    "value": observation.value,
-                    "comparator": observation.comparator,
-                    "measured_year": observation.measured_year,
-                    "provisional": observation.is_provisional,
-                    "missing_reason": observation.missing_reason,
-                    "printed": observation.printed,
-                    "note": observation.note,
-                }
-            )
-    return rows
+    paths = {}  # plan id → its goal paths, for the plans of the chunk at hand (a plan's indicators are together)
+    chunk = []
+    for indicator in indicators.iterator(chunk_size=OPEN_DATA_CHUNK):
+        chunk.append(indicator)
+        if len(chunk) == OPEN_DATA_CHUNK:
+            yield from _open_data_chunk(chunk, paths, published_only)
+            chunk = []
+    yield from _open_data_chunk(chunk, paths, published_only)
+
+
+def _open_data_chunk(indicators, paths, published_only):
+    if not indicators:
+        return
+    plans = {indicator[2] for indicator in indicators}
+    for plan_id in set(paths) - plans:
+        del paths[plan_id]
+    if plans - set(paths):
+        paths.update(goal_paths_by_plan(plans - set(paths)))
+    ids = [indicator[0] for indicator in indicators]
+    homes = dict(
+        IndicatorPlacement.objects.filter(indicator_id__in=ids, is_restated=False).values_list(
+            "indicator_id", "goal_id"
+        )
+    )
+    observations = Observation.objects.filter(indicator_id__in=ids)
+    if published_only:
+        observations = observations.filter(
+            Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True)
+        )
+    figures = list(_OPEN_DATA_FIGURES.values())
+    series = {}
+    for values in observations.order_by("indicator_id", "fiscal_year", "kind").values_list(
+        "indicator_id",
+        "fiscal_year",
+        "kind",
+        "pending_correction",
+        *figures,
+        *(f"published_{name}" for name in figures),
+    ):
+        series.setdefault(values[0], []).append(values)
+    count = len(figures)
+    for pk, area, plan_id, plan_slug, plan_title, code, name, unit in indicators:
+        goal_id = homes.get(pk)
+        goal_path = paths[plan_id].get(goal_id, "") if goal_id else ""
+        for values in series.get(pk, ()):
+            shown = values[4 + count :] if published_only and values[3] else values[4 : 4 + count]
+            row = {
+                "area": area,
+                "plan_id": plan_slug,
+                "plan": plan_title,
+                "goal_path": goal_path,
+                "indicator_id": code,
+                "indicator": name,
+                "unit": unit,
+                "fiscal_year": values[1],
+                "kind": values[2],
+            }
+            row.update(zip(_OPEN_DATA_FIGURES, shown, strict=True))
+            yield row
 
 
 @dataclass
@@ -166,14 +213,18 @@ def plan_tree(plan, *, root=None, published_only=True):
     `root` limits the tree to one goal and its descendants.
     """
     goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
-    placements = list(
-        IndicatorPlacement.objects.filter(goal__plan=plan)
-        .order_by("order", "pk")
-        .prefetch_related(Prefetch("indicator", queryset=Indicator.objects.with_series(published_only=published_only)))
-    )
+    for goal in goals:
+        goal.plan = plan  # each goal's link and level name read it
+    placements = list(IndicatorPlacement.objects.filter(goal__plan=plan).order_by("order", "pk"))
+    # The plan's indicators by plan, not by a list of ids: a list of a thousand ids is too deep for SQLite's
+    # parser (and a long message to PostgreSQL); a placement is always in its indicator's plan (its clean()).
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(plan=plan).with_series(published_only=published_only)
+    }
     judged = {}
     for placement in placements:
-        indicator = placement.indicator
+        indicator = placement.indicator = indicators[placement.indicator_id]
         indicator.plan = plan
         if indicator.pk not in judged:
             judged[indicator.pk] = judge_indicator(indicator)

@@ -1,6 +1,8 @@
+import tempfile
+
 from csp.decorators import csp_replace
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -27,15 +29,22 @@ SEARCH_LIMIT = 30
 
 
 def _download(rows, format, basename):
+    """The rows as a download: CSV and JSON streamed as they are read; XLSX written to a temporary file first (a
+    zip cannot be streamed row by row), so memory holds a chunk of rows and the finished file, not the table."""
+    if format == "xlsx":
+        with tempfile.TemporaryFile() as file:
+            opendata.write_xlsx(rows, file)
+            file.seek(0)
+            return attachment(file.read(), CONTENT_TYPES["xlsx"], f"{basename}.xlsx")
     if format == "json":
-        data, filename = opendata.to_json(rows), f"{basename}.json"
-    elif format == "xlsx":
-        data, filename = opendata.to_xlsx(rows), f"{basename}.xlsx"
+        pieces, filename = opendata.iter_json(rows), f"{basename}.json"
     elif format == "csv-sjis":
-        data, filename = opendata.to_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
+        pieces, filename = opendata.iter_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
     else:
-        data, filename = opendata.to_csv(rows), f"{basename}.csv"
-    return attachment(data, CONTENT_TYPES[format], filename)
+        pieces, filename = opendata.iter_csv(rows), f"{basename}.csv"
+    response = StreamingHttpResponse(pieces, content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def observations_download(request, format, area_slug=None):

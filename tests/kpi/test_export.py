@@ -49,13 +49,15 @@ def test_export_command_json(reference_data, capfdbinary):
 
 
 def test_public_downloads(client, reference_data):
+    # CSV and JSON are streamed (StreamingHttpResponse): the body is read from the stream.
     csv_response = client.get("/ja/open-data/observations.csv")
+    assert csv_response.streaming
     assert csv_response["Content-Type"].startswith("text/csv")
-    assert csv_response.content.startswith(b"\xef\xbb\xbf")
-    sjis = client.get("/ja/open-data/observations-sjis.csv")
-    assert sjis.content.decode("cp932").splitlines()[0].startswith("area,plan_id,plan,goal_path")
-    assert "市内総生産額" in sjis.content.decode("cp932")
-    data = client.get("/ja/open-data/observations.json").json()
+    assert csv_response.getvalue().startswith(b"\xef\xbb\xbf")
+    sjis = client.get("/ja/open-data/observations-sjis.csv").getvalue()
+    assert sjis.decode("cp932").splitlines()[0].startswith("area,plan_id,plan,goal_path")
+    assert "市内総生産額" in sjis.decode("cp932")
+    data = json.loads(client.get("/ja/open-data/observations.json").getvalue())
     assert len(data) == Observation.objects.count()
     assert not csv_response.cookies
 

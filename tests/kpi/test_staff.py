@@ -176,7 +176,7 @@ def test_drafts_are_never_public_until_published(client, admin_user):
     # the correction waits: the published figure stays public, unchanged
     page = client.get("/ja/areas/kumamoto/indicators/S1-G2-N1/").content.decode()
     assert "6,770" not in page and f"{published:,.0f}" in page
-    csv = client.get("/ja/open-data/observations.csv").content.decode("utf-8-sig")
+    csv = client.get("/ja/open-data/observations.csv").getvalue().decode("utf-8-sig")
     assert ",6770" not in csv
     services.publish([draft], admin_user)
     draft.refresh_from_db()

@@ -123,7 +123,7 @@ def test_search_finds_japanese_terms(client, reference_data):
 
 def test_indicator_download_matches_the_database(client, reference_data):
     response = client.get("/ja/areas/kumamoto/indicators/S1-G1-N1/data.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == Observation.objects.filter(indicator__code="S1-G1-N1").count()
     assert client.get("/ja/areas/kumamoto/indicators/NOPE/data.csv").status_code == 404
 

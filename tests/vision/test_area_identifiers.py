@@ -115,7 +115,7 @@ def test_each_areas_pages_show_its_own_object(client, twins, area):
         text = response.content.decode()
         assert expected in text, url
         assert wrong[expected] not in text, url
-    data = client.get(f"/ja/areas/{area}/indicators/SAME-1/data.json").json()
+    data = json.loads(client.get(f"/ja/areas/{area}/indicators/SAME-1/data.json").getvalue())
     assert {row["indicator"] for row in data} == {mine["indicator"].name}
 
 

@@ -172,7 +172,9 @@ def test_the_all_areas_open_data_names_each_rows_area(client, reference_data):
     indicator = IndicatorFactory(plan=plan, code="S2-G1-N1")
     services.save_observation(Observation(indicator=indicator, fiscal_year=2023, kind="target", value=5))
     services.publish(indicator.observations.all(), None)
-    rows = list(csv.DictReader(io.StringIO(client.get("/ja/open-data/observations.csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/ja/open-data/observations.csv").getvalue().decode("utf-8-sig")))
+    )
     same_code = {row["area"] for row in rows if row["indicator_id"] == "S2-G1-N1"}
     assert same_code == {"kumamoto", "shimonoseki"}
     assert [row["value"] for row in rows if row["area"] == "shimonoseki"] == ["5"]

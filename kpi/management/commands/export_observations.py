@@ -18,11 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, encoding, output, **options):
         rows = open_data_rows()
-        data = opendata.to_csv(rows, encoding=encoding) if format == "csv" else opendata.to_json(rows)
+        pieces = opendata.iter_csv(rows, encoding=encoding) if format == "csv" else opendata.iter_json(rows)
         if output:
             with open(output, "wb") as handle:
-                handle.write(data)
+                handle.writelines(pieces)
         else:
             sys.stdout.flush()
-            sys.stdout.buffer.write(data)
+            for piece in pieces:
+                sys.stdout.buffer.write(piece)
             sys.stdout.buffer.flush()
