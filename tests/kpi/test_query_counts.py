@@ -104,10 +104,10 @@ def pages():
 # Counted once with the small area and pinned; the large one must ask exactly as many. The plan page asked one
 # query per goal (each goal's link read its plan) until plan_tree handed the goals their plan.
 EXPECTED = {
-    "home": 13,
-    "plan": 10,
-    "goal": 11,
-    "indicator": 9,
+    "home": 14,  # + the links of the newest plan's indicators to their measures (the area's standing)
+    "plan": 11,  # + the source passages about the plan's goals
+    "goal": 12,  # + the source passages about the goal
+    "indicator": 10,  # + the measures linking it to other plans' indicators, with their series
     "matrix": 8,
     "search": 8,
     "open_data": 6,

@@ -44,7 +44,7 @@ def test_indicator_page_describes_itself_with_its_sentence(client, reference_dat
 
 def test_embed_page_has_the_same_description_and_alternates(client, reference_data, origin):
     body = client.get(f"/en{INDICATOR}embed/").content.decode()
-    assert _meta(body, "name", "description").startswith("出生数 in FY2018 (H30) was 6,766")
+    assert _meta(body, "name", "description").startswith("Births in FY2018 (H30) was 6,766")
     assert _alternates(body)["ja"] == f"{ORIGIN}/ja{INDICATOR}embed/"
     assert _meta(body, "property", "og:image") == f"{ORIGIN}/en{INDICATOR}chart.png"
 

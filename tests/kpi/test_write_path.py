@@ -107,9 +107,11 @@ def test_an_empty_cell_is_not_a_deletion_and_the_delete_box_is(client, editors):
 def test_correcting_a_published_value_keeps_the_published_figure_public_until_published(client, admin_user):
     target = Observation.objects.get(indicator__code=CODE, fiscal_year=2023, kind="target")
     assert target.is_published and target.value == Decimal("2692")
+    before = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     services.record_observation(target.indicator, 2023, "target", value=Decimal("2700"))
     page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
-    assert "2,692" in page and "2,700" not in page
+    # Not a character of the page moves (the chart's axis, whose top tick reads 2,700, included).
+    assert "2,692" in page and page == before
     target.refresh_from_db()
     services.publish([target], admin_user)
     page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
@@ -154,10 +156,11 @@ def test_history_records_the_draft_and_the_published_figure(admin_user):
 
 def test_an_import_correcting_a_published_value_leaves_it_public(client, admin_user):
     csv = f"indicator_id,fiscal_year,kind,value\n{CODE},2023,target,2700\n".encode()
+    before = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
     outcome = services.import_observations(csv, "values.csv", user=admin_user, dry_run=False)
     assert outcome.ok, outcome.errors
     page = client.get(f"/ja/areas/kumamoto/indicators/{CODE}/").content.decode()
-    assert "2,692" in page and "2,700" not in page
+    assert "2,692" in page and page == before
 
 
 def test_a_confirmed_import_is_refused_when_its_rows_changed_since_the_dry_run(admin_user):
