@@ -78,15 +78,18 @@ def test_plotly_waits_for_a_tap_then_draws_every_trace(open_page, live_reference
     assert scripts, "the page's own small script is fetched"
     assert [name for name, size in scripts if size > 100_000] == []
     assert not any("plotly" in name for name, _ in scripts)
-    # every year label of the server's chart is there at 375 px (plotly dropped H31(2019))
+    # every year label of the server's chart is there at 375 px (plotly dropped H31(2019)), R5(2023) being the
+    # linked second strategy's target year (seeds/001 l.842-843)
     years = page.locator("#indicator-chart .chart__year").all_text_contents()
-    assert years == ["H27(2015)", "H28(2016)", "H29(2017)", "H30(2018)", "H31(2019)"]
+    assert years == ["H27(2015)", "H28(2016)", "H29(2017)", "H30(2018)", "H31(2019)", "R5(2023)"]
 
     page.locator("#indicator-chart svg").tap()
     page.wait_for_selector("#indicator-chart[data-rendered='true']", timeout=15000)
     assert page.evaluate("typeof window.Plotly") == "object"
     traces = page.evaluate("JSON.parse(document.getElementById('indicator-figure').textContent).data.length")
-    assert traces == 5  # target line, final target, baseline, actuals, provisional actual (S1-G2-N1)
+    # target line, final target, baseline, actuals, provisional actual (S1-G2-N1), and the linked second
+    # strategy's target 7,000以上 in R5 (seeds/001 l.843)
+    assert traces == 6
     assert page.locator("#indicator-chart .scatterlayer .trace").count() == traces
     assert page.locator("#indicator-chart .scatterlayer path.point").count() == expected_points("S1-G2-N1")
     assert page.locator("[data-interactive-chart]").is_hidden()
