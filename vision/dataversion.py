@@ -105,6 +105,4 @@ def is_data_model(model) -> bool:
 
     from .models import DataVersion
 
-    return (
-        model._meta.app_label in DATA_APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
-    )
+    return model._meta.app_label in DATA_APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
