@@ -137,6 +137,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages rendered for anonymous visitors are kept in the cache this many seconds (0: never), keyed by URL and
+# the public data version (vision.middleware.PublicPageCacheMiddleware); a change to the data retires them at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+
 # Background jobs (django-rq, vision/jobs.py). Jobs are queued once the request's transaction commits, so a worker
 # never looks for rows that are not there yet; JOB_TIMEOUT_SECONDS is how long one job may run.
 RQ_QUEUES = (
