@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 
 CACHE_KEY = "data-version"
@@ -96,6 +96,16 @@ def bump_on_change(sender, **kwargs):
 def bump_on_relation_change(sender, action, **kwargs):
     """Signal receiver for m2m_changed: a through table of the portal's apps, after the change."""
     if action.startswith("post_") and is_data_model(sender):
+        bump()
+
+
+def bump_after_migrate(sender, using, plan=None, **kwargs):
+    """Signal receiver for post_migrate: a migration may have changed data (or the pages that show it)."""
+    from .models import DataVersion
+
+    with connections[using].cursor() as cursor:
+        tables = connections[using].introspection.table_names(cursor)
+    if plan and DataVersion._meta.db_table in tables:
         bump()
 
 

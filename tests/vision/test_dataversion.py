@@ -89,3 +89,16 @@ def test_with_a_shared_cache_readers_find_the_new_version_after_the_commit():
             assert dataversion.current() == first + 1
         finally:
             caches["default"].clear()
+
+
+def test_a_migration_that_ran_moves_it_and_a_migrate_with_nothing_to_do_does_not(django_capture_on_commit_callbacks):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    before = dataversion.current()
+    post_migrate.send(apps.get_app_config("vision"), app_config=apps.get_app_config("vision"), using="default", plan=[])
+    assert dataversion.current() == before
+    post_migrate.send(
+        apps.get_app_config("vision"), app_config=apps.get_app_config("vision"), using="default", plan=[("x", False)]
+    )
+    assert dataversion.current() == before + 1
