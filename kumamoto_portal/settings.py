@@ -194,8 +194,6 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 LOGGING = logs.logging_config(env("LOG_LEVEL", default="INFO"), env("LOG_FORMAT", default="json"), bool(ADMINS))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# Uploaded import files wait here between the dry run and the confirmation (kept at most a day).
-IMPORT_TMP_DIR = Path(env("IMPORT_TMP_DIR", default="") or BASE_DIR / "var" / "imports")
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)

@@ -110,9 +110,15 @@ def bump_after_migrate(sender, using, plan=None, **kwargs):
 
 
 def is_data_model(model) -> bool:
-    """A model of the portal's apps, other than this counter and the history tables (which change with their row)."""
+    """A model of the portal's apps, other than this counter, the history tables (which change with their row) and
+    models that declare `is_public_data = False` (pending uploads)."""
     from simple_history.models import HistoricalChanges
 
     from .models import DataVersion
 
-    return model._meta.app_label in DATA_APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
+    return (
+        model._meta.app_label in DATA_APPS
+        and model is not DataVersion
+        and getattr(model, "is_public_data", True)
+        and not issubclass(model, HistoricalChanges)
+    )
