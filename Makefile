@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev setup-data run serve worker test test-fast lint bench messages
+.PHONY: setup setup-dev setup-data run serve worker cluster test test-fast lint bench messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ serve: setup
 # A background-job worker on REDIS_URL (without it, jobs run inline and no worker is needed).
 worker: setup
 	DEBUG=$${DEBUG:-false} $(PY) manage.py run_worker
+
+# Two gunicorn instances behind HAProxy on one PostgreSQL and one Redis (bench/cluster.sh; Debian: haproxy, wrk):
+# a dry run on one confirmed on the other, a publish seen at once, one server killed under load without a failure.
+cluster: setup
+	bench/cluster.sh
 
 test: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run
