@@ -99,13 +99,15 @@ def bump_on_relation_change(sender, action, **kwargs):
         bump()
 
 
-def bump_after_migrate(sender, using, plan=None, **kwargs):
-    """Signal receiver for post_migrate: a migration may have changed data (or the pages that show it)."""
+def bump_after_migrate(sender, using, **kwargs):
+    """Signal receiver for post_migrate, even with nothing to migrate: a data migration writes through historical
+    models, which send no signals here, and a deploy runs `migrate` before starting new code, whose templates may
+    render the same data differently, so cached pages of the old code must not be served by the new."""
     from .models import DataVersion
 
     with connections[using].cursor() as cursor:
         tables = connections[using].introspection.table_names(cursor)
-    if plan and DataVersion._meta.db_table in tables:
+    if DataVersion._meta.db_table in tables:
         bump()
 
 

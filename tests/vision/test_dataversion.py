@@ -91,14 +91,12 @@ def test_with_a_shared_cache_readers_find_the_new_version_after_the_commit():
             caches["default"].clear()
 
 
-def test_a_migration_that_ran_moves_it_and_a_migrate_with_nothing_to_do_does_not(django_capture_on_commit_callbacks):
+def test_every_migrate_moves_it_even_with_nothing_to_migrate():
+    # A deploy runs migrate before the new code starts (README: 本番運用): pages cached by the old code retire.
     from django.apps import apps
     from django.db.models.signals import post_migrate
 
+    vision = apps.get_app_config("vision")
     before = dataversion.current()
-    post_migrate.send(apps.get_app_config("vision"), app_config=apps.get_app_config("vision"), using="default", plan=[])
-    assert dataversion.current() == before
-    post_migrate.send(
-        apps.get_app_config("vision"), app_config=apps.get_app_config("vision"), using="default", plan=[("x", False)]
-    )
+    post_migrate.send(vision, app_config=vision, using="default", plan=[])
     assert dataversion.current() == before + 1

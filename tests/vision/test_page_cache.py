@@ -22,6 +22,11 @@ CODE = "S2-G1-N1"
 PAGE = f"/ja/areas/kumamoto/indicators/{CODE}/"
 
 
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 3600
+
+
 def _directives(response):
     return {part.strip() for part in response["Cache-Control"].split(",")}
 
