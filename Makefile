@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup setup-dev setup-data run serve worker import test test-fast lint bench bench-scale messages
+.PHONY: setup setup-dev setup-data run serve worker import cluster test test-fast lint bench bench-scale messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ worker: setup
 import: setup
 	@test -n "$(FILE)" || { echo "取り込むファイルを FILE=… で指定してください（確認だけなら DRY_RUN=1）。" >&2; exit 2; }
 	DEBUG=$${DEBUG:-true} $(PY) manage.py import_observations "$(FILE)"$(if $(DRY_RUN), --dry-run)$(if $(AREA), --area "$(AREA)")
+
+# Two gunicorn instances behind HAProxy on one PostgreSQL and one Redis (bench/cluster.sh; Debian: haproxy, wrk):
+# a dry run on one confirmed on the other, a publish seen at once, one server killed under load without a failure.
+cluster: setup
+	bench/cluster.sh
 
 test: setup-dev
 	$(PY) manage.py makemigrations --check --dry-run

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vision import dataversion
+
 from . import lifecycle
 from .completeness import AgreementOutline
 from .diff import compare_sections
@@ -26,6 +28,7 @@ def _copy_contents(source, target, rename=lambda text: text):
         )
         for r in source.roles.all()
     )
+    dataversion.bump()  # bulk_create sends no post_save
 
 
 def _replace_party_names(text, old_name, new_name):

@@ -147,6 +147,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages rendered for anonymous visitors are kept in the cache this many seconds (0: never), keyed by URL and
+# the public data version (vision.middleware.PublicPageCacheMiddleware); a change to the data retires them at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+
 # Background jobs (django-rq, vision/jobs.py). Jobs are queued once the request's transaction commits, so a worker
 # never looks for rows that are not there yet; JOB_TIMEOUT_SECONDS is how long one job may run.
 RQ_QUEUES = (
@@ -203,8 +207,6 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 LOGGING = logs.logging_config(env("LOG_LEVEL", default="INFO"), env("LOG_FORMAT", default="json"), bool(ADMINS))
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-# Uploaded import files wait here between the dry run and the confirmation (kept at most a day).
-IMPORT_TMP_DIR = Path(env("IMPORT_TMP_DIR", default="") or BASE_DIR / "var" / "imports")
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)

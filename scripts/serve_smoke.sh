@@ -50,7 +50,7 @@ export SECRET_KEY
 export DATABASE_URL="$server/$scratch_db$options"
 export REDIS_URL
 export ALLOWED_HOSTS=127.0.0.1 PORTAL_ORIGIN=https://portal.example.jp
-export STATIC_ROOT="$work/static" IMPORT_TMP_DIR="$work/imports"
+export STATIC_ROOT="$work/static"
 export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS=2 GUNICORN_TIMEOUT=60 LOG_FORMAT=json
 
 psql -q "$admin_url" -c "CREATE DATABASE $scratch_db"

@@ -45,6 +45,18 @@ def collected_static():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty cache (the data version rolls back with each test's transaction, so a page
+    another test cached under the same version number must not be served to this one), and without the public
+    page cache, so a test may read a response's template context on any request: tests/vision/test_page_cache.py
+    turns it on."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_SECONDS = 0
+    caches["default"].clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real reference data once into the test database; each test's transaction rolls back over it.

@@ -16,7 +16,7 @@ class VisionConfig(AppConfig):
         scope_every_admin(admin.site)
 
         from django.apps import apps
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from . import dataversion
 
@@ -29,3 +29,6 @@ class VisionConfig(AppConfig):
                     dataversion.bump_on_change, sender=model, dispatch_uid=f"dataversion-delete-{model._meta.label}"
                 )
         m2m_changed.connect(dataversion.bump_on_relation_change, dispatch_uid="dataversion-m2m")
+        # Data migrations write through historical models, which send no signals to these receivers; and a deploy's
+        # migrate retires the pages the old code cached.
+        post_migrate.connect(dataversion.bump_after_migrate, sender=self, dispatch_uid="dataversion-migrate")

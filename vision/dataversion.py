@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 
 CACHE_KEY = "data-version"
@@ -99,10 +99,28 @@ def bump_on_relation_change(sender, action, **kwargs):
         bump()
 
 
+def bump_after_migrate(sender, using, **kwargs):
+    """Signal receiver for post_migrate, even with nothing to migrate: a data migration writes through historical
+    models, which send no signals here, and a deploy runs `migrate` before starting new code, whose templates may
+    render the same data differently, so cached pages of the old code must not be served by the new."""
+    from .models import DataVersion
+
+    with connections[using].cursor() as cursor:
+        tables = connections[using].introspection.table_names(cursor)
+    if DataVersion._meta.db_table in tables:
+        bump()
+
+
 def is_data_model(model) -> bool:
-    """A model of the portal's apps, other than this counter and the history tables (which change with their row)."""
+    """A model of the portal's apps, other than this counter, the history tables (which change with their row) and
+    models that declare `is_public_data = False` (pending uploads)."""
     from simple_history.models import HistoricalChanges
 
     from .models import DataVersion
 
-    return model._meta.app_label in DATA_APPS and model is not DataVersion and not issubclass(model, HistoricalChanges)
+    return (
+        model._meta.app_label in DATA_APPS
+        and model is not DataVersion
+        and getattr(model, "is_public_data", True)
+        and not issubclass(model, HistoricalChanges)
+    )

@@ -1,42 +1,111 @@
+import hashlib
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 
-from vision import logs
+from vision import dataversion, logs
 
-PUBLIC_MAX_AGE = 300
 # Under each language prefix: the committee workspace (also under each area) and the login pages (/ja/workspace/,
 # /ja/areas/<area>/workspace/, /ja/accounts/).
 PRIVATE = ("workspace", "accounts")
 
 
 class PublicPageCacheMiddleware:
-    """Let shared caches keep public pages for a few minutes.
+    """Serve public pages from the shared cache, keyed by their full URL and the public data version.
 
-    Only a plain GET answered 200 with no cookie set and no `Vary: Cookie` qualifies: such a page is the same
-    for everyone, and the language is in its URL (/ja/, /en/), so a cache never serves one language for the
-    other. Pages that set their own Cache-Control keep it; the admin never qualifies.
+    It sits right after WhiteNoise, before sessions, locale, CSRF and auth, so a hit costs two cache reads (the
+    version, the page) and none of the rest. The language and the area are in the URL, and every change to the
+    portal's data moves the version (vision.dataversion), so a hit is never older than the data: an old version's
+    pages are simply no longer asked for, and expire.
+
+    Public pages never vary by cookie. A page is stored only when it was rendered for a request without a
+    session cookie (or a pending message, or credentials) and the response is a plain 200 to GET with no cookie
+    set, no `Vary: Cookie` and no Cache-Control of its own (the admin, the workspace, the login pages, /health/
+    and downloads set theirs). A request carrying a session cookie is never served from the cache and never
+    stores, so a signed-in user neither sees nor leaves a page meant for someone else.
+
+    Browsers keep the page but revalidate it on every use (`Cache-Control: public, no-cache`) with an ETag made
+    of the data version and the page's digest: an unchanged page is a 304, a changed one arrives at once.
     """
+
+    KEY_PREFIX = "page"
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.bypass_cookies = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", "messages"))
+        self.skip_prefixes = ("/admin/", "/health/", "/static/")
 
     def __call__(self, request):
+        if not self._may_use_cache(request):
+            response = self.get_response(request)
+            if self._is_public(request, response):
+                patch_cache_control(response, public=True, no_cache=True)
+            return response
+        version = dataversion.current()
+        key = self._key(request, version)
+        entry = cache.get(key)
+        if entry is not None:
+            return self._from_entry(request, entry, hit=True)
         response = self.get_response(request)
-        if (
+        if not self._is_public(request, response):
+            return response
+        entry = self._entry(response, version)
+        if request.method == "GET":
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        return self._from_entry(request, entry, hit=False)
+
+    def _may_use_cache(self, request):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+            return False
+        if request.path.startswith(self.skip_prefixes) or "HTTP_AUTHORIZATION" in request.META:
+            return False
+        return not any(name in request.COOKIES for name in self.bypass_cookies)
+
+    def _is_public(self, request, response):
+        return (
             request.method in ("GET", "HEAD")
             and response.status_code == 200
-            and not request.path.startswith("/admin/")
+            and not response.streaming
+            and not request.path.startswith(self.skip_prefixes)
             and not response.cookies
-            and "Cookie" not in response.get("Vary", "")
+            and "cookie" not in response.get("Vary", "").lower()
             and not response.has_header("Cache-Control")
-        ):
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        )
+
+    def _key(self, request, version):
+        # The full URL: scheme, host (canonical links use it without PORTAL_ORIGIN), path and query string.
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return f"{self.KEY_PREFIX}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+    @staticmethod
+    def _entry(response, version):
+        digest = hashlib.sha256(response.content).hexdigest()[:16]
+        headers = [(name, value) for name, value in response.items() if name.lower() not in ("etag", "cache-control")]
+        return {"etag": f'"{version}-{digest}"', "headers": headers, "content": response.content}
+
+    @staticmethod
+    def _from_entry(request, entry, *, hit):
+        if _matches(request.headers.get("If-None-Match", ""), entry["etag"]):
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(entry["content"])
+            for name, value in entry["headers"]:
+                response[name] = value
+        response["ETag"] = entry["etag"]
+        patch_cache_control(response, public=True, no_cache=True)
+        response["X-Page-Cache"] = "hit" if hit else "miss"
         return response
+
+
+def _matches(if_none_match, etag):
+    """Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2) or is `*`."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
 
 
 # C0 control characters. A path never carries one; a query string or form field may carry tab, line feed and

@@ -676,3 +676,26 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class PendingUpload(models.Model):
+    """取込みファイルの一時保管（確認前のドライラン結果を確定するまでの間。どのアプリサーバーからも読める）。"""
+
+    token = models.CharField(_("確認用トークン"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("アップロードした利用者"), on_delete=models.CASCADE
+    )
+    suffix = models.CharField(_("形式"), max_length=8)
+    data = models.BinaryField(_("ファイルの内容"))
+    meta = models.JSONField(_("確認時の情報"), default=dict)
+    created_at = models.DateTimeField(_("アップロード日時"), auto_now_add=True, db_index=True)
+
+    # Not public data: a stash does not move the public data version (vision.dataversion).
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("確認待ちの取込みファイル")
+        verbose_name_plural = _("確認待ちの取込みファイル")
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
+from . import dataversion
 from .models import ReferenceRecord
 
 UPDATE_REASON = "参照データの更新"
@@ -86,7 +87,8 @@ def fixture_paths(directory):
 
 def load_reference_data(paths, *, reset=False, using=DEFAULT_DB_ALIAS):
     """Merge the fixtures at `paths` (in that order) into the database, in one transaction; return a LoadReport."""
-    with transaction.atomic(using=using):
+    # One bump for the whole load (each raw save would otherwise move the data version on by one).
+    with dataversion.batch(), transaction.atomic(using=using):
         loader = _Loader(reset=reset, using=using)
         for path in paths:
             loader.load_file(Path(path))

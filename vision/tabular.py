@@ -3,6 +3,7 @@ Shift_JIS or UTF-16; XLSX, size-capped and parsed through defusedxml), running a
 over them in one transaction with errors by file row and column, and keeping formula cells inert on export.
 """
 
+import contextlib
 import csv
 import io
 import math
@@ -22,6 +23,8 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
+
+from . import dataversion
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -379,13 +382,16 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
         if not outcome.errors:
             outcome.errors.append(CellError(2, "", _("取り込む値がありません。")))
         return outcome
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run or bool(cell_errors),
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        raise_errors=False,
-    )
+    writes = not (dry_run or cell_errors)
+    # A written import moves the public data version on once, not once per row; a dry run rolls back and moves nothing.
+    with dataversion.batch() if writes else contextlib.nullcontext():
+        result = resource.import_data(
+            dataset,
+            dry_run=not writes,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
     for invalid in result.invalid_rows:
         file_row, source_column = sources[invalid.number - 1]
         for attribute, messages in invalid.error_dict.items():

@@ -1,54 +1,66 @@
-"""Uploaded import files kept between the dry run and the confirmation, for the user who uploaded them."""
+"""Uploaded import files kept between the dry run and the confirmation, for the user who uploaded them.
 
-import json
+They live in the database (vision.models.PendingUpload), so the confirmation may land on any app server behind the
+load balancer, not only the one that ran the dry run. A file is kept at most MAX_AGE_SECONDS and each user at most
+MAX_PER_USER files (the oldest go first); the size cap is the upload's own (vision.tabular.MAX_FILE_BYTES).
+"""
+
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
+from django.utils import timezone
+
+from .models import PendingUpload
+from .tabular import MAX_FILE_BYTES
 
 MAX_AGE_SECONDS = 24 * 60 * 60
+MAX_PER_USER = 5
 
 
-def _directory():
-    directory = Path(settings.IMPORT_TMP_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+def _fresh():
+    return PendingUpload.objects.filter(created_at__gte=timezone.now() - timedelta(seconds=MAX_AGE_SECONDS))
+
+
+def _valid(token):
+    return bool(token) and len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
 
 
 def stash(data: bytes, filename: str, user, meta=None) -> str:
     """Keep the file (and `meta`, e.g. the versions its dry run saw); returns a token only this user can redeem."""
-    directory = _directory()
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for old in [*directory.glob("*.upload"), *directory.glob("*.meta.json")]:
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"an upload of {len(data)} bytes is over the cap of {MAX_FILE_BYTES}")
+    cleanup()
+    newest = PendingUpload.objects.filter(user=user).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    PendingUpload.objects.filter(user=user).exclude(pk__in=list(newest[: MAX_PER_USER - 1])).delete()
     token = secrets.token_urlsafe(16)
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    (directory / f"{user.pk}-{token}{suffix}.upload").write_bytes(data)
-    (directory / f"{user.pk}-{token}.meta.json").write_text(json.dumps(meta or {}), encoding="utf-8")
+    PendingUpload.objects.create(token=token, user=user, suffix=suffix, data=data, meta=meta or {})
     return token
 
 
 def stashed_meta(token: str, user) -> dict:
     """The `meta` stashed with a file (an empty dict when there is none)."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    if not _valid(token):
         return {}
-    path = _directory() / f"{user.pk}-{token}.meta.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return _fresh().filter(token=token, user=user).values_list("meta", flat=True).first() or {}
 
 
 def redeem(token: str, user):
     """(data, filename) of a stashed file, or None when the token is unknown, expired or someone else's."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    if not _valid(token):
         return None
-    for suffix in (".csv", ".xlsx"):
-        path = _directory() / f"{user.pk}-{token}{suffix}.upload"
-        if path.exists() and path.stat().st_mtime >= time.time() - MAX_AGE_SECONDS:
-            return path.read_bytes(), f"upload{suffix}"
-    return None
+    found = _fresh().filter(token=token, user=user).values_list("data", "suffix").first()
+    if found is None:
+        return None
+    data, suffix = found
+    return bytes(data), f"upload{suffix}"
 
 
 def discard(token: str, user):
-    for path in [*_directory().glob(f"{user.pk}-{token}.*.upload"), _directory() / f"{user.pk}-{token}.meta.json"]:
-        path.unlink(missing_ok=True)
+    PendingUpload.objects.filter(token=token, user=user).delete()
+
+
+def cleanup() -> int:
+    """Delete the files older than MAX_AGE_SECONDS; returns how many went."""
+    deleted, _by_model = PendingUpload.objects.exclude(pk__in=_fresh().values("pk")).delete()
+    return deleted

@@ -1,0 +1,253 @@
+"""The checks of bench/cluster.sh against two running app servers (A, B) behind HAProxy; exits 1 on a failure.
+
+1. An import's dry run on A, confirmed on B (the pending file waits in the database, not on A's disk).
+2. B answers a public page from the shared cache; A publishes the imported figure; B's very next answer has it.
+3. Under load through HAProxy (wrk), A is killed; once HAProxy's health check has marked it down, no request fails.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+PAGE = "/ja/areas/kumamoto/indicators/S2-G1-N1/"  # 市内総生産額: FY2023 target 2,692 in seed 001
+OLD, NEW = "2,692", "2,700"
+IMPORT = "/admin/kpi/observation/import/"
+LOAD_PATHS = [
+    "/ja/",
+    "/ja/areas/kumamoto/",
+    "/ja/areas/kumamoto/plans/kumamoto-strategy-1/",
+    "/ja/areas/kumamoto/indicators/S1-G2-N1/",
+    "/ja/areas/kumamoto/matrix/",
+    "/health/",
+]
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function() codes = {} end
+response = function(status) codes[status] = (codes[status] or 0) + 1 end
+done = function(summary, latency, requests)
+  local bad = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("codes")) do
+      if status >= 400 then bad[#bad + 1] = string.format('"%%d": %%d', status, count) end
+    end
+  end
+  io.write('WRKCODES {' .. table.concat(bad, ", ") .. '}\\n')
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "connect": %%d, "read": %%d, "write": %%d, "status": %%d, ' ..
+    '"timeout": %%d, "p50_ms": %%.2f, "p95_ms": %%.2f}\\n', summary.requests, e.connect, e.read, e.write, e.status,
+    e.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+failures = []
+
+
+def check(ok, message):
+    print(("  ok    " if ok else "  FAIL  ") + message, flush=True)
+    if not ok:
+        failures.append(message)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A signed-in staff member's browser: one cookie jar for both servers (cookies ignore the port)."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+
+    def request(self, url, data=None, headers=None):
+        request = urllib.request.Request(url, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def csrf(self):
+        return next(cookie.value for cookie in self.jar if cookie.name == "csrftoken")
+
+    def post(self, url, fields, files=None):
+        fields = {**fields, "csrfmiddlewaretoken": self.csrf()}
+        if not files:
+            return self.request(url, urllib.parse.urlencode(fields, doseq=True).encode())
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in files.items():
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            parts.append(head.encode() + b"Content-Type: text/csv\r\n\r\n" + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def public_get(url):
+    """An anonymous visitor's GET: (status, X-Page-Cache, body)."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.headers.get("X-Page-Cache"), response.read().decode()
+
+
+def import_on_a_confirm_on_b(a, b):
+    print("1. an import's dry run on A, confirmed on B", flush=True)
+    staff = Browser()
+    staff.request(a + "/admin/login/")
+    status, headers, _body = staff.post(
+        a + "/admin/login/",
+        {"username": "admin", "password": os.environ["DJANGO_ADMIN_PASSWORD"], "next": "/admin/"},
+    )
+    check(status == 302, f"signed in on A ({status})")
+    staff.request(a + IMPORT)
+    values = f"area,indicator_id,fiscal_year,kind,value\nkumamoto,S2-G1-N1,2023,target,{NEW.replace(',', '')}\n"
+    status, _headers, body = staff.post(a + IMPORT, {}, {"file": ("values.csv", values.encode())})
+    token = re.search(r'name="token" value="([^"]+)"', body)
+    check(status == 200 and token is not None, f"dry run on A: {status}, confirmation token issued")
+    if token is None:
+        return staff
+    status, headers, _body = staff.post(b + IMPORT + "confirm/", {"token": token.group(1)})
+    location = headers.get("Location", "")
+    check(
+        status == 302 and location.endswith("/admin/kpi/observation/"),
+        f"confirmed on B: {status} → {location or '(no redirect)'}",
+    )
+    return staff
+
+
+def publish_on_a_shows_on_b(a, b, staff):
+    print("2. B serves a cache hit; A publishes; B's next answer has the new figure", flush=True)
+    public_get(b + PAGE)
+    status, cached, body = public_get(b + PAGE)
+    check(status == 200 and cached == "hit" and OLD in body, f"B before the publish: {status} {cached}, shows {OLD}")
+    query = "?q=S2-G1-N1&kind__exact=target&fiscal_year__exact=2023&is_published__exact=0"
+    _status, _headers, changelist = staff.request(a + "/admin/kpi/observation/" + query)
+    selected = re.findall(r'name="_selected_action" value="(\d+)"', changelist)
+    check(len(selected) == 1, f"the imported draft found on A ({len(selected)} row)")
+    if len(selected) != 1:
+        return
+    status, _headers, _body = staff.post(
+        a + "/admin/kpi/observation/", {"action": "publish_selected", "_selected_action": selected, "index": "0"}
+    )
+    check(status == 302, f"published on A ({status})")
+    status, cached, body = public_get(b + PAGE)
+    check(status == 200 and NEW in body and OLD not in body, f"B right after: {status} {cached}, shows {NEW}")
+    status, cached, body = public_get(b + PAGE)
+    check(cached == "hit" and NEW in body, f"B again: {cached}, shows {NEW}")
+
+
+def server_states(stats_url):
+    with urllib.request.urlopen(stats_url, timeout=5) as response:
+        rows = [line.split(",") for line in response.read().decode().splitlines()]
+    return {row[1]: row[17] for row in rows[1:] if len(row) > 17 and row[0] == "app" and row[1] in ("a", "b")}
+
+
+def wait_for(stats_url, server, state, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server_states(stats_url).get(server, "").startswith(state):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def wrk(lb, seconds, script, connections=8):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", script, lb + "/"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+
+
+def wrk_result(process, seconds):
+    out, _err = process.communicate(timeout=seconds + 30)
+    line = next(line for line in out.splitlines() if line.startswith("WRK "))
+    codes = next(line for line in out.splitlines() if line.startswith("WRKCODES "))
+    return {**json.loads(line[4:]), "codes": codes[9:]}
+
+
+def failed(result):
+    return sum(result[name] for name in ("connect", "read", "write", "status", "timeout"))
+
+
+def kill_a_under_load(lb, stats_url, pid, seconds, work):
+    print("3. A killed under load through HAProxy", flush=True)
+    check(
+        wait_for(stats_url, "a", "UP", 20) and wait_for(stats_url, "b", "UP", 20),
+        f"both servers up: {server_states(stats_url)}",
+    )
+    script = os.path.join(work, "mix.lua")
+    with open(script, "w", encoding="utf-8") as handle:
+        handle.write(WRK_SCRIPT % ", ".join(f'"{path}"' for path in LOAD_PATHS))
+    before = wrk_result(wrk(lb, 3, script), 3)
+    check(failed(before) == 0, f"both up, 3 s: {before['requests']} requests, {failed(before)} failed")
+
+    during = wrk(lb, seconds, script)
+    time.sleep(min(2, seconds / 3))
+    killed_at = time.monotonic()
+    os.killpg(pid, signal.SIGKILL)
+    down = wait_for(stats_url, "a", "DOWN", 15)
+    taken_out = time.monotonic() - killed_at
+    check(down, f"HAProxy marked A down {taken_out:.1f} s after the kill")
+    result = wrk_result(during, seconds)
+    print(
+        f"        while A died: {result['requests']} requests, {failed(result)} failed "
+        f"(connect {result['connect']}, read {result['read']}, status {result['status']}, "
+        f"timeout {result['timeout']}, statuses {result['codes']}); "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms",
+        flush=True,
+    )
+    after = wrk_result(wrk(lb, seconds, script), seconds)
+    check(
+        after["requests"] > 0 and failed(after) == 0,
+        f"after A was taken out, {seconds} s: {after['requests']} requests, {failed(after)} failed "
+        f"(timeout {after['timeout']}, statuses {after['codes']}); "
+        f"p50 {after['p50_ms']} ms, p95 {after['p95_ms']} ms",
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ("a", "b", "lb", "stats", "work"):
+        parser.add_argument(f"--{name}", required=True)
+    parser.add_argument("--kill-pid", type=int, required=True)
+    parser.add_argument("--load-seconds", type=int, default=8)
+    args = parser.parse_args()
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if all(public_get(url + "/health/")[0] == 200 for url in (args.a, args.b)):
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit("the app servers did not answer /health/ within 60 s")
+        time.sleep(0.5)
+
+    staff = import_on_a_confirm_on_b(args.a, args.b)
+    publish_on_a_shows_on_b(args.a, args.b, staff)
+    kill_a_under_load(args.lb, args.stats, args.kill_pid, args.load_seconds, args.work)
+    if failures:
+        sys.exit(f"{len(failures)} check(s) failed")
+    print("cluster: OK")
+
+
+if __name__ == "__main__":
+    main()
