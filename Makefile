@@ -56,8 +56,10 @@ import: setup
 cluster: setup
 	bench/cluster.sh
 
+# The migration check reads the settings like any command: on a fresh clone there is no .env and no SECRET_KEY
+# yet (pytest gets its test defaults from pyproject.toml), so it runs with DEBUG's development key like setup-data.
 test: setup-dev
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: setup-dev
