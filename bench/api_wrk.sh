@@ -21,36 +21,12 @@ CONNECTIONS=${CONNECTIONS:-8}
 DURATION=${DURATION:-10s}
 PRESET=${PRESET:-national}
 
-admin_url=$DATABASE_URL
-base=${DATABASE_URL%%\?*}
-options=${DATABASE_URL#"$base"}
-scratch_db=portal_api_bench_$$
-work=$(mktemp -d)
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-server_pid=
-
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $scratch_db WITH (FORCE)" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export DEBUG=false
-SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-export SECRET_KEY
-export DATABASE_URL="${base%/*}/$scratch_db$options"
-export ALLOWED_HOSTS=127.0.0.1 STATIC_ROOT="$work/static" LOG_LEVEL=WARNING
-export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS="$WORKERS" GUNICORN_ACCESS_LOG=off
+# shellcheck source=bench/_scratch_server.sh
+. bench/_scratch_server.sh
 # The bench is one client address: lift the anonymous throttle so it measures the answers, not 429s.
 export API_ANONYMOUS_RATE=100000000/minute
 
-psql -q "$admin_url" -c "CREATE DATABASE $scratch_db"
-"$PY" manage.py migrate --noinput --verbosity 0
-"$PY" manage.py load_reference_data --verbosity 0
+scratch_server_prepare portal_api_bench
 data="reference data"
 if [ "$PRESET" != reference ]; then
   if "$PY" manage.py help generate_scale_data >/dev/null 2>&1; then
@@ -60,14 +36,7 @@ if [ "$PRESET" != reference ]; then
     echo "manage.py generate_scale_data is not there yet: measuring the reference data only" >&2
   fi
 fi
-"$PY" manage.py collectstatic --noinput --verbosity 0
-.venv/bin/gunicorn -c kumamoto_portal/gunicorn.conf.py >"$work/gunicorn.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 1 60); do
-  "$PY" -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/health/', timeout=2)" 2>/dev/null && break
-  sleep 0.5
-done
+scratch_server_start
 
 rows=$("$PY" manage.py shell -c "from kpi.models import Observation; print(Observation.objects.published().count())" 2>/dev/null | tail -1)
 first="/api/v1/series-values/?page_size=100"

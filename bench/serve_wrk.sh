@@ -17,42 +17,11 @@ WORKERS=${WORKERS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
 DURATION=${DURATION:-10s}
 
-admin_url=$DATABASE_URL
-base=${DATABASE_URL%%\?*}
-options=${DATABASE_URL#"$base"}
-scratch_db=portal_bench_$$
-work=$(mktemp -d)
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-server_pid=
+# shellcheck source=bench/_scratch_server.sh
+. bench/_scratch_server.sh
 
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  psql -q "$admin_url" -c "DROP DATABASE IF EXISTS $scratch_db WITH (FORCE)" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-export DEBUG=false
-SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-export SECRET_KEY
-export DATABASE_URL="${base%/*}/$scratch_db$options"
-export ALLOWED_HOSTS=127.0.0.1 STATIC_ROOT="$work/static" LOG_LEVEL=WARNING
-export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_WORKERS="$WORKERS" GUNICORN_ACCESS_LOG=off
-
-psql -q "$admin_url" -c "CREATE DATABASE $scratch_db"
-"$PY" manage.py migrate --noinput --verbosity 0
-"$PY" manage.py load_reference_data --verbosity 0
-"$PY" manage.py collectstatic --noinput --verbosity 0
-.venv/bin/gunicorn -c kumamoto_portal/gunicorn.conf.py >"$work/gunicorn.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 1 60); do
-  "$PY" -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/health/', timeout=2)" 2>/dev/null && break
-  sleep 0.5
-done
+scratch_server_prepare portal_bench
+scratch_server_start
 
 stylesheet=$("$PY" -c "
 import re, urllib.request
