@@ -25,6 +25,7 @@ from agreements.models import Agreement, PolicyArea, RoleAssignment
 from kpi import selectors
 from kpi.models import Indicator, IndicatorPlacement, Observation
 from vision import dataversion, roles
+from vision.middleware import etag_matches
 from vision.models import AreaMembership, Goal, MetroArea, Municipality, Plan
 
 from . import filters, serializers
@@ -35,13 +36,6 @@ API_REVISION = "1"
 PUBLIC_MAX_AGE = 60
 # How long the server keeps an anonymous answer for one data version.
 SERVER_CACHE_SECONDS = 300
-
-
-def _etag_matches(header, etag):
-    if not header:
-        return False
-    candidates = [candidate.strip() for candidate in header.split(",")]
-    return "*" in candidates or etag in candidates or f"W/{etag}" in candidates
 
 
 class PortalReadMixin:
@@ -66,7 +60,7 @@ class PortalReadMixin:
         version = dataversion.current()
         etag = f'"api{API_REVISION}-{version}"'
         headers = {"ETag": etag}
-        if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
             response = Response(status=304, headers=headers)
         else:
             url = request.build_absolute_uri()

@@ -90,7 +90,7 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _from_entry(request, entry, *, hit):
-        if _matches(request.headers.get("If-None-Match", ""), entry["etag"]):
+        if etag_matches(request.headers.get("If-None-Match", ""), entry["etag"]):
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(entry["content"])
@@ -102,8 +102,9 @@ class PublicPageCacheMiddleware:
         return response
 
 
-def _matches(if_none_match, etag):
-    """Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2) or is `*`."""
+def etag_matches(if_none_match, etag):
+    """Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2) or is `*` (the page cache and
+    the API both revalidate with it)."""
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return etag in tags or "*" in tags
 
