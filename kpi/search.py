@@ -17,6 +17,9 @@ SYNONYMS_FILE = Path(settings.BASE_DIR) / "fixtures" / "search_synonyms.txt"
 EXACT, VARIANT, NAME, DESCRIPTION = 0, 1, 2, 3
 
 
+# Names repeat from one search to the next: each worker remembers the folded and normalised form of the texts it
+# has seen (bounded), so a search over an area's thousands of names compares strings instead of re-normalising.
+@functools.lru_cache(maxsize=100_000)
 def _fold(text):
     return "".join(unicodedata.normalize("NFKC", text or "").casefold().split())
 
@@ -39,6 +42,7 @@ def _replacements():
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
+@functools.lru_cache(maxsize=100_000)
 def normalise(text):
     """Text as search compares it: NFKC, case folded, without spaces, each word variant in its group's first form."""
     folded = _fold(text)
@@ -68,12 +72,21 @@ def rank(query, names, descriptions=()):
     return None
 
 
+# The fields compared as names and as descriptions, for best_matches and for ranking one object.
+INDICATOR_NAMES, INDICATOR_DESCRIPTIONS = ("name", "code"), ("notes",)
+GOAL_NAMES, GOAL_DESCRIPTIONS = ("title", "code", "number"), ("description",)
+
+
+def _rank_object(obj, query, names, descriptions):
+    return rank(query, [getattr(obj, f) for f in names], [getattr(obj, f) for f in descriptions])
+
+
 def indicator_rank(indicator, query):
-    return rank(query, (indicator.name, indicator.code), (indicator.notes,))
+    return _rank_object(indicator, query, INDICATOR_NAMES, INDICATOR_DESCRIPTIONS)
 
 
 def goal_rank(goal, query):
-    return rank(query, (goal.title, goal.code, goal.number), (goal.description,))
+    return _rank_object(goal, query, GOAL_NAMES, GOAL_DESCRIPTIONS)
 
 
 def municipality_rank(municipality, query):
@@ -82,6 +95,23 @@ def municipality_rank(municipality, query):
 
 def policy_area_rank(policy_area, query):
     return rank(query, (policy_area.name, policy_area.code))
+
+
+def best_matches(queryset, names, descriptions, query, limit):
+    """The objects of `queryset` whose `names` or `descriptions` fields match, best first (in the queryset's order
+    within a rank); at most `limit`.
+
+    Two queries whatever the size of the area: the compared fields of every candidate as plain tuples (no model
+    instance for the thousands that do not match), then the winners themselves.
+    """
+    scored = []
+    for index, (pk, *values) in enumerate(queryset.values_list("pk", *names, *descriptions)):
+        score = rank(query, values[: len(names)], values[len(names) :])
+        if score is not None:
+            scored.append((score, index, pk))
+    winners = [pk for _score, _index, pk in sorted(scored)[:limit]]
+    by_pk = queryset.in_bulk(winners)
+    return [by_pk[pk] for pk in winners]
 
 
 def ranked(objects, rank_of, query, limit):

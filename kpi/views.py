@@ -270,20 +270,23 @@ class SearchView(TemplateView):
         if not query:
             return context
         area = url_area(self.request)
-        # An area holds a few hundred names: they are read once (one query per kind, however many match) and
-        # compared in Python, where width, word variants and ranking are easy to get right (kpi/search.py).
+        # An area holds hundreds to thousands of names: they are read as plain values (a query per kind, however
+        # many there are) and compared in Python, where width, word variants and ranking are easy to get right
+        # (kpi/search.py); only the matches become objects.
         if not search.normalise(query):
             return context
         context.update(
-            indicators=search.ranked(
+            indicators=search.best_matches(
                 Indicator.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "code"),
-                search.indicator_rank,
+                search.INDICATOR_NAMES,
+                search.INDICATOR_DESCRIPTIONS,
                 query,
                 SEARCH_LIMIT,
             ),
-            goals=search.ranked(
+            goals=search.best_matches(
                 Goal.objects.filter(plan__area=area).select_related("plan").order_by("plan__order", "order"),
-                search.goal_rank,
+                search.GOAL_NAMES,
+                search.GOAL_DESCRIPTIONS,
                 query,
                 SEARCH_LIMIT,
             ),
