@@ -1,13 +1,15 @@
-"""The indicator chart: targets and actuals by fiscal year, built with plotly and sent to the page as JSON.
+"""The indicator chart: targets and actuals by fiscal year, described as plotly figure JSON.
 
-The page loads plotly.js (the basic partial bundle) from static files once; this module only describes the
-figure. Provisional actuals are drawn hollow and named in the legend, missing years are gaps with their reason
-written on the chart, and every hover says the year in 和暦 and 西暦 and the year the figure measures.
+The page draws it as SVG on the server (kpi.svgchart) and loads plotly.js (the basic partial bundle) from static
+files when a reader asks for the interactive chart. This module only describes the figure, as the plain dict
+plotly.js reads (plotly.py's Figure validated the same dict in ~15 ms a page; tests/kpi/test_charts.py has plotly.py
+check the schema instead). Provisional actuals are drawn hollow and named in the legend, missing years are gaps
+with their reason written on the chart, and every hover says the year in 和暦 and 西暦 and the year the figure
+measures.
 """
 
 import html
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from vision import wareki
@@ -52,15 +54,16 @@ def _hover(indicator, observation, kind_label):
 
 
 def _trace(name, points, indicator, kind_label, **style):
-    return go.Scatter(
-        name=name,
-        x=[o.fiscal_year for o in points],
-        y=[float(o.value) if o.value is not None else None for o in points],
-        customdata=[_hover(indicator, o, kind_label) for o in points],
-        hovertemplate="%{customdata}<extra></extra>",
-        connectgaps=False,
+    return {
+        "type": "scatter",
+        "name": name,
+        "x": [o.fiscal_year for o in points],
+        "y": [float(o.value) if o.value is not None else None for o in points],
+        "customdata": [_hover(indicator, o, kind_label) for o in points],
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "connectgaps": False,
         **style,
-    )
+    }
 
 
 def _plan_name(indicator):
@@ -179,7 +182,7 @@ def indicator_figure(indicator, linked=()):
     years = {o.fiscal_year for o in observations}
     if linked:
         for trace in traces:  # this plan's traces carry its name once another plan's are drawn beside them
-            trace.name = f"{trace.name}（{staff_text(_plan_name(indicator))}）"
+            trace["name"] = f"{trace['name']}（{staff_text(_plan_name(indicator))}）"
         for other in linked:
             traces += _linked_traces(other)
             years |= {o.fiscal_year for o in other.observations.all()}
@@ -198,9 +201,11 @@ def indicator_figure(indicator, linked=()):
         for o in actuals
         if o.value is None
     ]
-    figure = go.Figure(
-        data=traces,
-        layout={
+    # No "template": plotly.py would add its default (about 7 KB of colour scales for trace types we never draw);
+    # every colour this chart shows is set here, so the browser's plotly.js defaults fill in nothing visible.
+    return {
+        "data": traces,
+        "layout": {
             "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
             "height": 360,
             "legend": {"orientation": "h", "y": -0.18},
@@ -220,19 +225,14 @@ def indicator_figure(indicator, linked=()):
                 "linecolor": AXIS_COLOUR,
                 "zerolinecolor": AXIS_COLOUR,
             },
-            "annotations": annotations,
+            **({"annotations": annotations} if annotations else {}),
             "hovermode": "closest",
             "font": {"family": "Noto Sans CJK JP, Noto Sans JP, sans-serif", "color": TEXT_COLOUR},
             "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": AXIS_COLOUR, "font": {"color": TEXT_COLOUR}},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
         },
-    )
-    figure = figure.to_plotly_json()
-    # plotly.py adds its default template (about 7 KB of colour scales for trace types we never draw); every colour
-    # this chart shows is set above, so the browser's plotly.js defaults fill in nothing visible.
-    figure["layout"].pop("template", None)
-    return figure
+    }
 
 
 def point_count(figure):
