@@ -479,7 +479,11 @@ class RoleAssignment(models.Model):
         return f"{self.agreement} / {self.policy_area}"
 
     def get_absolute_url(self):
-        return f"{self.agreement.get_absolute_url()}#role-{self.policy_area.code}"
+        return self.url_within(self.agreement.get_absolute_url())
+
+    def url_within(self, agreement_url):
+        """This row's place on its agreement's page, given that page's URL (a list of many rows reverses it once)."""
+        return f"{agreement_url}#role-{self.policy_area.code}"
 
     def natural_key(self):
         return (*self.agreement.natural_key(), self.policy_area.code)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from vision.models import AreaMembership, Municipality
 
@@ -19,6 +20,30 @@ class MatrixRow:
     @property
     def count(self):
         return sum(cell is not None for cell in self.cells)
+
+    @property
+    def linked_cells(self):
+        """(cell, its link, its label for screen readers) per column, (None, None, None) for an empty one.
+
+        The agreement's page is reversed and the label's text translated once for the row, not once per cell (an
+        area with thirty role rows per partner made a thousand reverse() calls and {% blocktranslate %} renders
+        per page). Every cell of a row is a role row of the row's agreement: one agreement in force per pair.
+        """
+        if self.agreement is None:
+            return [(None, None, None)] * len(self.cells)
+        agreement_url = self.agreement.get_absolute_url()
+        label = gettext("%(municipality)sの%(policy_area)sの役割分担")
+        municipality = self.municipality.display_name
+        return [
+            (
+                cell,
+                cell.url_within(agreement_url),
+                label % {"municipality": municipality, "policy_area": cell.policy_area.display_name},
+            )
+            if cell
+            else (None, None, None)
+            for cell in self.cells
+        ]
 
 
 @dataclass
