@@ -73,8 +73,9 @@ def rank(query, names, descriptions=()):
 
 
 # The fields compared as names and as descriptions, for best_matches and for ranking one object.
-INDICATOR_NAMES, INDICATOR_DESCRIPTIONS = ("name", "code"), ("notes",)
-GOAL_NAMES, GOAL_DESCRIPTIONS = ("title", "code", "number"), ("description",)
+# The English names are names too: /en/ shows them, so a reader there types them.
+INDICATOR_NAMES, INDICATOR_DESCRIPTIONS = ("name", "name_en", "code"), ("notes",)
+GOAL_NAMES, GOAL_DESCRIPTIONS = ("title", "title_en", "code", "number"), ("description",)
 
 
 def _rank_object(obj, query, names, descriptions):
@@ -94,7 +95,7 @@ def municipality_rank(municipality, query):
 
 
 def policy_area_rank(policy_area, query):
-    return rank(query, (policy_area.name, policy_area.code))
+    return rank(query, (policy_area.name, policy_area.name_en, policy_area.code))
 
 
 def best_matches(queryset, names, descriptions, query, limit):

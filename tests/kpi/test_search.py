@@ -56,3 +56,15 @@ def test_search_page_queries_do_not_grow_with_results(client, reference_data, dj
     with django_assert_max_num_queries(10):
         response = client.get(URL, {"q": "数"})
     assert len(response.context["indicators"]) > 5
+
+
+def test_english_names_are_found_on_the_english_pages(client, reference_data):
+    # fixtures: S1-G2-N1 and S2-G2-N1 出生数 are "Births" in English; goal LP1-P3-M1 is "Creating tourism-related
+    # industries"; policy area 3-1-10 観光の振興 is "Promoting tourism" (fixtures/03_policy_areas.json)
+    response = client.get("/en/areas/kumamoto/search/", {"q": "births"})
+    assert {i.code for i in response.context["indicators"]} == {"S1-G2-N1", "S2-G2-N1"}
+    assert "Births" in response.content.decode()
+    response = client.get("/en/areas/kumamoto/search/", {"q": "Tourism-related"})
+    assert [g.code for g in response.context["goals"]] == ["LP1-P3-M1"]
+    response = client.get("/en/areas/kumamoto/search/", {"q": "promoting tourism"})
+    assert [p.code for p in response.context["policy_areas"]] == ["3-1-10"]
