@@ -64,18 +64,27 @@ else
 fi
 "$PY" manage.py collectstatic --noinput --verbosity 0
 
-# The largest area's biggest plan, its top goal with the most indicators, one indicator, the published row count.
-read -r plan goal indicator rows <<<"$("$PY" - <<EOF 2>/dev/null
+# The largest area's biggest plan, its top goal with the most indicators, one indicator, the published row count,
+# the agreement with the most role rows, its partner, and the policy area most partners share.
+read -r plan goal indicator rows agreement partner policy_area <<<"$("$PY" - <<EOF 2>/dev/null
 import django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kumamoto_portal.settings")
 django.setup()
 from django.db.models import Count
+from agreements.models import Agreement, PolicyArea
 from kpi.models import Indicator, Observation
 from vision.models import Goal, Plan
 plan = Plan.objects.filter(area__slug="$AREA").annotate(n=Count("indicators")).order_by("-n", "pk").first()
 goal = Goal.objects.filter(plan=plan, parent=None).annotate(n=Count("placements")).order_by("-n", "pk").first()
 indicator = Indicator.objects.filter(plan=plan).order_by("code").first()
-print(plan.slug, goal.code, indicator.code, Observation.objects.published().count())
+agreement = (
+    Agreement.objects.in_force().filter(area__slug="$AREA").annotate(n=Count("roles")).order_by("-n", "pk").first()
+)
+policy_area = (
+    PolicyArea.objects.filter(roles__agreement__area__slug="$AREA").annotate(n=Count("roles")).order_by("-n", "pk").first()
+)
+print(plan.slug, goal.code, indicator.code, Observation.objects.published().count(), agreement.pk,
+      agreement.partner.lg_code, policy_area.code)
 EOF
 )"
 
@@ -97,8 +106,12 @@ declare -A pages=(
   [search]="$prefix/search/?q=%E8%A6%B3%E5%85%89"
   [open-data]="$prefix/open-data/"
   [members]="$prefix/members/"
+  [agreement]="$prefix/agreements/$agreement/"
+  [municipality]="$prefix/municipalities/$partner/"
+  [policy-area]="$prefix/policy-areas/$policy_area/"
+  [area-list]="/ja/areas/"
 )
-order=(home plan goal indicator matrix search open-data members)
+order=(home plan goal indicator matrix search open-data members agreement municipality policy-area area-list)
 
 # wrk prints p95, the errors and what the page cache said (X-Page-Cache: hit or miss) through this script (its
 # --latency table has no 95th percentile). WRK_BUST=1 adds a query parameter that is new on every request, so each
