@@ -2,7 +2,9 @@
 retires the pages the old code rendered."""
 
 import shutil
+from unittest import mock
 
+import cairosvg
 import pytest
 from django.core.cache import caches
 from django.http import HttpResponse
@@ -87,3 +89,26 @@ def test_the_fingerprint_follows_the_files_not_where_they_are_installed(tmp_path
     server_b = _tree(tmp_path / "b")
     (tmp_path / "b" / "templates" / "new.html").write_text("")
     assert release.fingerprint(tmp_path / "a", server_a) != release.fingerprint(tmp_path / "b", server_b)
+
+
+def test_the_api_answers_of_another_release_are_neither_reused_nor_revalidated(settings, client, reference_data):
+    settings.RELEASE_ID = "r1"
+    old = client.get("/api/v1/areas/")
+    assert client.get("/api/v1/areas/", HTTP_IF_NONE_MATCH=old["ETag"]).status_code == 304
+
+    settings.RELEASE_ID = "r2"
+    new = client.get("/api/v1/areas/", HTTP_IF_NONE_MATCH=old["ETag"])
+
+    assert new.status_code == 200
+    assert new["ETag"] != old["ETag"] and "r2" in new["ETag"]
+
+
+def test_a_chart_image_of_another_release_is_drawn_again(settings, client, reference_data):
+    path = "/ja/areas/kumamoto/indicators/S2-G1-N1/chart.png"
+    settings.RELEASE_ID = "r1"
+    with mock.patch("kpi.chartimage.cairosvg.svg2png", wraps=cairosvg.svg2png) as draw:
+        client.get(path)
+        client.get(path)
+        settings.RELEASE_ID = "r2"
+        client.get(path)
+    assert draw.call_count == 2
