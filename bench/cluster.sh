@@ -7,8 +7,9 @@
 #   1. an import's dry run on server A is confirmed on server B (the pending file is in the database);
 #   2. B serves a public page from the shared cache, A publishes a new figure, and B's next answer has it;
 #   3. under load through HAProxy, server A is killed (SIGKILL): no request that arrives after HAProxy has marked A
-#      down fails. The failures before the mark-down are counted apart, from HAProxy's log (0 with the shipped
-#      retries: a refused or dropped GET is replayed on B, and the first refused connection marks A down).
+#      down fails. The failures before the mark-down are counted apart, from HAProxy's log: with the shipped
+#      retries a refused or dropped GET is replayed on B and the first refused connection marks A down, so there are
+#      none either, but for an answer that A was already sending when it died (cut short: no retry can mend it).
 #
 # Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bench/cluster.sh     (or: make cluster)
 #   REDIS_URL (redis://127.0.0.1:6379/12: this database is emptied before and after), WORKERS per server (2),
@@ -81,7 +82,7 @@ plan = Plan.objects.filter(area__slug="synthetic-01").order_by("slug").first()
 indicator = Indicator.objects.filter(plan=plan).order_by("code").first()
 area = f"/ja/areas/{plan.area.slug}"
 print(f"{area}/ {area}/plans/{plan.slug}/ {area}/indicators/{indicator.code}/ {area}/matrix/")
-' 2>/dev/null)
+')
 
 start_server() {  # name port
   local dir="$work/$1"
@@ -129,7 +130,7 @@ EOF
 for expected in "^backend app" "hdr Host 127.0.0.1" "maxconn $WORKERS\$" "retry-on"; do
   grep -q -- "$expected" "$work/haproxy.cfg" || { echo "$HAPROXY_CFG changed shape: no '$expected' after the swap" >&2; exit 1; }
 done
-haproxy -c -f "$work/haproxy.cfg" >/dev/null
+haproxy -q -c -f "$work/haproxy.cfg"
 setsid haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>"$work/haproxy-stderr.log" &
 pids+=($!)
 
