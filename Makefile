@@ -52,7 +52,8 @@ import: setup
 	DEBUG=$${DEBUG:-true} $(PY) manage.py import_observations "$(FILE)"$(if $(DRY_RUN), --dry-run)$(if $(AREA), --area "$(AREA)")
 
 # Two gunicorn instances behind HAProxy on one PostgreSQL and one Redis (bench/cluster.sh; Debian: haproxy, wrk):
-# a dry run on one confirmed on the other, a publish seen at once, one server killed under load without a failure.
+# a dry run on one confirmed on the other, a publish seen at once, one server killed under load without a failure
+# (HAProxy configured by deploy/haproxy.cfg).
 cluster: setup
 	bench/cluster.sh
 

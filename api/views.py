@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from agreements.models import Agreement, PolicyArea, RoleAssignment
 from kpi import selectors
 from kpi.models import Indicator, IndicatorPlacement, Observation
-from vision import dataversion, roles
+from vision import dataversion, release, roles
 from vision.middleware import etag_matches
 from vision.models import AreaMembership, Goal, MetroArea, Municipality, Plan
 
@@ -58,13 +58,14 @@ class PortalReadMixin:
             patch_cache_control(response, private=True, no_store=True)
             return response
         version = dataversion.current()
-        etag = f'"api{API_REVISION}-{version}"'
+        # The release too (vision.release): answers and ETags of older code are not taken for current.
+        etag = f'"api{API_REVISION}-{release.current()}-{version}"'
         headers = {"ETag": etag}
         if etag_matches(request.headers.get("If-None-Match", ""), etag):
             response = Response(status=304, headers=headers)
         else:
             url = request.build_absolute_uri()
-            key = f"api:{API_REVISION}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+            key = f"api:{API_REVISION}:{release.current()}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
             data = cache.get(key)
             if data is None:
                 response = handler(request, *args, **kwargs)

@@ -2,15 +2,15 @@
 
 cairosvg rasterises the same SVG the page paints, so the image and the page never disagree. Japanese text needs
 a CJK font on the server (Debian's fonts-noto-cjk; README 本番運用). An image is drawn on its first request and
-kept in the cache under the public data version, so a published change draws it anew and nothing is invalidated
-by hand.
+kept in the cache under the public data version and the release (vision.release), so a published change or new
+drawing code draws it anew and nothing is invalidated by hand.
 """
 
 import cairosvg
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from vision import dataversion
+from vision import dataversion, release
 
 from . import charts, presentation, selectors, svgchart
 
@@ -22,7 +22,7 @@ TIMEOUT = 60 * 60 * 24 * 7
 
 def chart_png(indicator):
     """PNG bytes of one indicator's chart (series prefetched), from the cache when it was drawn before."""
-    key = f"chart-png:{dataversion.current()}:{get_language()}:{indicator.area_id}:{indicator.code}"
+    key = f"chart-png:{release.current()}:{dataversion.current()}:{get_language()}:{indicator.area_id}:{indicator.code}"
     image = cache.get(key)
     if image is None:
         figure = charts.indicator_figure(indicator)

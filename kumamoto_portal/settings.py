@@ -150,6 +150,12 @@ else:
 # Public pages rendered for anonymous visitors are kept in the cache this many seconds (0: never), keyed by URL and
 # the public data version (vision.middleware.PublicPageCacheMiddleware); a change to the data retires them at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# The release those pages were rendered by, in their key and ETag beside the data version (vision.release), so a
+# deploy retires the old code's pages even without a migrate: e.g. the git commit, the same on every app server.
+# Unset: a fingerprint of the installed code, templates, translations and static files, computed once per process.
+RELEASE_ID = env.str("RELEASE_ID", default="").strip()
+if RELEASE_ID and not re.fullmatch(r"[A-Za-z0-9._+-]{1,64}", RELEASE_ID):
+    raise ImproperlyConfigured("RELEASE_ID is up to 64 letters, digits and ._+- (e.g. a git commit)")
 
 # Background jobs (django-rq, vision/jobs.py). Jobs are queued once the request's transaction commits, so a worker
 # never looks for rows that are not there yet; JOB_TIMEOUT_SECONDS is how long one job may run.

@@ -2,7 +2,9 @@
 # Backup round trip on PostgreSQL, with the commands the README gives operators:
 #   a scratch database gets the schema, the reference data, an admin account, an admin-log entry and change
 #   history; pg_dump -Fc dumps it; pg_restore loads the dump into a second, empty database; then every table's
-#   row count, every sequence and a sorted dumpdata of every model must be identical in both.
+#   row count, every sequence and a sorted dumpdata of every model must be identical in both. Then the README's
+#   last restore step, `manage.py after_restore`, must move the restored database's data version past the dumped one
+#   (so nothing cached before the restore is served after it; tests/vision/test_after_restore.py shows the cache).
 # Exits non-zero on any difference; drops both scratch databases however it ends.
 #
 # Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres scripts/backup_roundtrip.sh
@@ -18,8 +20,9 @@ export DEBUG=false SECRET_KEY="${SECRET_KEY:-backup-roundtrip-not-a-secret}"
 base=${DATABASE_URL%%\?*}      # without ?options
 options=${DATABASE_URL#"$base"}  # ?sslmode=… or nothing
 server=${base%/*}              # postgres://user@host:port
-source_db=portal_backup_source_$$
-restored_db=portal_backup_restored_$$
+SCRATCH_PREFIX=${SCRATCH_PREFIX:-portal_backup}  # the scratch databases: <prefix>_source_<pid>, <prefix>_restored_<pid>
+source_db=${SCRATCH_PREFIX}_source_$$
+restored_db=${SCRATCH_PREFIX}_restored_$$
 source_url=$server/$source_db$options
 restored_url=$server/$restored_db$options
 work=$(mktemp -d)
@@ -80,4 +83,15 @@ if ! cmp -s "$work/source.json" "$work/restored.json"; then
   echo "Backup round trip FAILED: the restored database differs from the dumped one (diff above)." >&2
   exit 1
 fi
-echo "Backup round trip OK: $table_count tables, $row_count rows, $object_count objects identical after pg_dump -Fc | pg_restore."
+
+version() { psql -tA "$1" -c "SELECT value FROM vision_dataversion"; }
+dumped_version=$(version "$source_url")
+# REDIS_URL unset: the command empties its own process's cache; the version is what this checks.
+DATABASE_URL=$restored_url REDIS_URL= "$PY" manage.py after_restore
+restored_version=$(version "$restored_url")
+if [ "$restored_version" -le "$dumped_version" ]; then
+  echo "Backup round trip FAILED: after_restore left the data version at $restored_version (dumped: $dumped_version)." >&2
+  exit 1
+fi
+echo "Backup round trip OK: $table_count tables, $row_count rows, $object_count objects identical after pg_dump -Fc | pg_restore;"
+echo "after_restore moved the data version from $dumped_version to $restored_version."

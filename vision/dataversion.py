@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, connections, transaction
 from django.db.models import F
 
@@ -71,6 +72,46 @@ def bump():
         DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON, defaults={"value": 1})
     if not (connection.in_atomic_block and _publish_pending()):
         transaction.on_commit(_publish)
+
+
+def after_restore():
+    """After a backup is restored (`manage.py after_restore`): the version moves past every number used before the
+    restore and the cache is emptied of everything cached under them. Returns (the new version, the cache keys
+    removed; None for a per-process cache, emptied in this process only).
+
+    The restored database holds the version of the backup's time; the numbers after it were used by the changes
+    since, and pages, API answers and ETags were cached under them. Bumping the restored number would reuse one, so
+    the new number is one past the larger of the database's and the shared cache's (the last one published)."""
+    from .models import DataVersion
+
+    highest = _read_database()
+    if _cache_is_shared():
+        highest = max(highest, cache.get(CACHE_KEY) or 0)
+    with transaction.atomic():
+        if not DataVersion.objects.filter(pk=DataVersion.SINGLETON).update(value=highest + 1):
+            DataVersion.objects.create(pk=DataVersion.SINGLETON, value=highest + 1)
+    removed = _empty_cache()
+    _publish()
+    return highest + 1, removed
+
+
+def _empty_cache():
+    """Remove every entry of Django's cache. On Redis only the cache's own keys (KEY_PREFIX), never the job queue's
+    in the same database; elsewhere the backend's clear()."""
+    default = caches["default"]
+    if not isinstance(default, RedisCache):
+        default.clear()
+        return None
+    client = default._cache.get_client(write=True)
+    removed, keys = 0, []
+    for key in client.scan_iter(match=default.make_key("*"), count=1000):
+        keys.append(key)
+        if len(keys) == 1000:
+            removed += client.unlink(*keys)
+            keys = []
+    if keys:
+        removed += client.unlink(*keys)
+    return removed
 
 
 @contextmanager

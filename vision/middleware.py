@@ -8,7 +8,7 @@ from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 
-from vision import dataversion, logs
+from vision import dataversion, logs, release
 
 # Under each language prefix: the committee workspace (also under each area) and the login pages (/ja/workspace/,
 # /ja/areas/<area>/workspace/, /ja/accounts/).
@@ -16,12 +16,14 @@ PRIVATE = ("workspace", "accounts")
 
 
 class PublicPageCacheMiddleware:
-    """Serve public pages from the shared cache, keyed by their full URL and the public data version.
+    """Serve public pages from the shared cache, keyed by their full URL, the release and the public data version.
 
     It sits right after WhiteNoise, before sessions, locale, CSRF and auth, so a hit costs two cache reads (the
     version, the page) and none of the rest. The language and the area are in the URL, and every change to the
     portal's data moves the version (vision.dataversion), so a hit is never older than the data: an old version's
-    pages are simply no longer asked for, and expire.
+    pages are simply no longer asked for, and expire. The release (vision.release: RELEASE_ID, or a fingerprint of
+    the installed code and templates) is in the key too, so new code never serves a page the old code rendered,
+    whether or not its deploy ran `migrate`.
 
     Public pages never vary by cookie. A page is stored only when it was rendered for a request without a
     session cookie (or a pending message, or credentials) and the response is a plain 200 to GET with no cookie
@@ -30,7 +32,7 @@ class PublicPageCacheMiddleware:
     stores, so a signed-in user neither sees nor leaves a page meant for someone else.
 
     Browsers keep the page but revalidate it on every use (`Cache-Control: public, no-cache`) with an ETag made
-    of the data version and the page's digest: an unchanged page is a 304, a changed one arrives at once.
+    of the data version, the release and the page's digest: an unchanged page is a 304, a changed one arrives at once.
     """
 
     KEY_PREFIX = "page"
@@ -39,6 +41,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
         self.bypass_cookies = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGE_COOKIE_NAME", "messages"))
         self.skip_prefixes = ("/admin/", "/health/", "/static/")
+        release.current()  # the installed files' fingerprint is computed at startup, not on a visitor's request
 
     def __call__(self, request):
         if not self._may_use_cache(request):
@@ -80,13 +83,13 @@ class PublicPageCacheMiddleware:
     def _key(self, request, version):
         # The full URL: scheme, host (canonical links use it without PORTAL_ORIGIN), path and query string.
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"{self.KEY_PREFIX}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+        return f"{self.KEY_PREFIX}:{release.current()}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
 
     @staticmethod
     def _entry(response, version):
         digest = hashlib.sha256(response.content).hexdigest()[:16]
         headers = [(name, value) for name, value in response.items() if name.lower() not in ("etag", "cache-control")]
-        return {"etag": f'"{version}-{digest}"', "headers": headers, "content": response.content}
+        return {"etag": f'"{version}-{release.current()}-{digest}"', "headers": headers, "content": response.content}
 
     @staticmethod
     def _from_entry(request, entry, *, hit):

@@ -217,3 +217,17 @@ def test_a_portal_origin_that_is_not_a_scheme_and_host_is_refused(origin):
 
     assert result.returncode != 0
     assert "PORTAL_ORIGIN" in result.stderr
+
+
+def test_the_release_id_comes_from_the_environment_and_is_empty_without_it():
+    release_id = "2026.12.07-3f9a1c2"
+    assert _values(["RELEASE_ID"], DEBUG="true", RELEASE_ID=release_id) == {"RELEASE_ID": release_id}
+    assert _values(["RELEASE_ID"], DEBUG="true", RELEASE_ID="") == {"RELEASE_ID": ""}
+
+
+@pytest.mark.parametrize("release_id", ['v1"', "v 1", "x" * 65])
+def test_a_release_id_that_cannot_go_in_a_cache_key_and_an_etag_is_refused(release_id):
+    result = _run(["-c", "from django.conf import settings; settings.DEBUG"], DEBUG="true", RELEASE_ID=release_id)
+
+    assert result.returncode != 0
+    assert "RELEASE_ID" in result.stderr
