@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from vision.models import Goal, Passage
 
@@ -316,8 +316,8 @@ def _judged(indicators, published_only):
     return judged
 
 
-def indicator_rows(indicators, *, published_only=True, drafts_for=None):
-    """Judged rows for a queryset of indicators, each with its original placement.
+def indicator_rows(indicators, *, published_only=True, drafts_for=None, placements=True):
+    """Judged rows for a queryset of indicators, each with its original placement (unless not `placements`).
 
     The public rows read the stored judgements (kpi.judgements) in one query with the indicators; rows that show
     drafts (`published_only=False`, `drafts_for`) judge live over the series (see with_series).
@@ -327,9 +327,14 @@ def indicator_rows(indicators, *, published_only=True, drafts_for=None):
         indicators = indicators.select_related("plan", "public_judgement")
     else:
         indicators = indicators.with_series(published_only=published_only, drafts_for=drafts_for)
-    indicators = list(indicators.with_original_placement())
+    if placements:
+        indicators = indicators.with_original_placement()
+    indicators = list(indicators)
     judged = _judged(indicators, stored)
-    return [KpiRow(indicator, _original_placement(indicator), *judged[indicator.pk]) for indicator in indicators]
+    return [
+        KpiRow(indicator, _original_placement(indicator) if placements else None, *judged[indicator.pk])
+        for indicator in indicators
+    ]
 
 
 @dataclass(frozen=True)
@@ -403,30 +408,62 @@ class Standing:
     final_target: object  # the target of the indicator's last year with one (Observation or models.Figure), or None
 
 
-def area_standing(plans, rows):
+def plan_status_counts(plans):
+    """plan id → (how many of its indicators are in each status, how many indicators it has), from the stored
+    judgements in one query; indicators without a current stored judgement are judged live (two queries more)."""
+    counts = {plan.pk: dict.fromkeys(progress.STATUS_WORDS, 0) for plan in plans}
+    totals = dict.fromkeys(counts, 0)
+    stale = False
+    groups = (
+        Indicator.objects.filter(plan__in=plans)
+        .values_list("plan_id", "public_judgement__status", "public_judgement__rules_version")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for plan_id, status, version, n in groups:
+        totals[plan_id] += n
+        if version == progress.RULES_VERSION:
+            counts[plan_id][status] += n
+        else:
+            stale = True
+    if stale:
+        current = Indicator.objects.filter(plan__in=plans, public_judgement__rules_version=progress.RULES_VERSION)
+        for row in indicator_rows(Indicator.objects.filter(plan__in=plans).exclude(pk__in=current.values("pk"))):
+            counts[row.indicator.plan_id][row.judgement.status] += 1
+    return {plan_id: (counts[plan_id], totals[plan_id]) for plan_id in counts}
+
+
+def area_standing(plans, counts):
     """How the area is doing: for each indicator of the newest plan, the latest measured value (actual or baseline).
 
-    `rows` are the judged rows of every indicator of `plans` (with their stored judgements or their series, as
-    indicator_rows reads them). An indicator linked to indicators of earlier plans (kpi.Measure) takes the latest
-    actual of any of them, so the newest plan's KPIs are not all 未測定 before it reports. One query, for the links.
+    `counts` are plan_status_counts(plans): the newest plan with indicators is the one shown. An indicator linked
+    to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the newest plan's KPIs
+    are not all 未測定 before it reports. Two queries (the plan's indicators with their stored judgements, then the
+    links of its indicators' measures with every linked indicator of `plans` and its stored judgement).
     """
     from .models import Measure
 
-    with_rows = {row.indicator.plan_id for row in rows}
-    candidates = [plan for plan in plans if plan.pk in with_rows]
+    candidates = [plan for plan in plans if counts[plan.pk][1]]
     if not candidates:
         return None, []
     newest = max(candidates, key=lambda plan: (plan.start_fiscal_year, plan.order))
+    rows = indicator_rows(Indicator.objects.filter(plan=newest), placements=False)
     by_indicator = {row.indicator.pk: row for row in rows}
-    links = Measure.indicators.through.objects.filter(indicator__in=list(by_indicator)).select_related("measure")
+    links = list(
+        Measure.indicators.through.objects.filter(measure__indicators__plan=newest, indicator__plan__in=plans)
+        .select_related("measure", "indicator__plan", "indicator__public_judgement")
+        .distinct()
+    )
+    others = {link.indicator_id: link.indicator for link in links if link.indicator_id not in by_indicator}
+    judged = _judged(list(others.values()), True)
+    for pk, indicator in others.items():
+        by_indicator[pk] = KpiRow(indicator, None, *judged[pk])
     measure_of, members = {}, {}
     for link in links:
         measure_of[link.indicator_id] = link.measure
         members.setdefault(link.measure_id, []).append(link.indicator_id)
     standings = []
     for row in rows:
-        if row.indicator.plan_id != newest.pk or row.is_restated:
-            continue
         measure = measure_of.get(row.indicator.pk)
         series = [by_indicator[pk] for pk in members.get(measure.pk, [])] if measure else [row]
         latest = None
