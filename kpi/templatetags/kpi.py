@@ -1,4 +1,7 @@
+import functools
+
 from django import template
+from django.utils.translation import get_language, gettext, pgettext
 
 from kpi import presentation, progress
 from vision import wareki
@@ -54,3 +57,25 @@ def status_icon(status):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@functools.cache
+def _table_labels(language):
+    return {
+        "actual": gettext("最新の実績値"),
+        "target": gettext("最終目標"),
+        "rate": gettext("達成率"),
+        "status": gettext("進捗"),
+        "restated": gettext("（再掲）"),
+        "at_least": pgettext("after a number", "以上"),
+        "at_most": pgettext("after a number", "以下"),
+        "provisional": gettext("（概算値）"),
+        "judged_by": gettext(progress.PORTAL_JUDGEMENT_LABEL),
+    }
+
+
+@register.simple_tag
+def kpi_table_labels():
+    """The words every row of a KPI table repeats, translated once per language (a plan page has ~150 rows in
+    ~100 tables, and a translation per word per row was most of its rendering time)."""
+    return _table_labels(get_language())
