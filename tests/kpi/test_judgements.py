@@ -168,3 +168,28 @@ def test_bulk_writes_are_judged_by_the_scale_generator_and_the_rebuild(reference
     assert set(PublicJudgement.objects.filter(indicator__in=synthetic).values_list("status", flat=True)) == {
         progress.NOT_MEASURED
     }
+
+
+def test_deleting_indicators_leaves_no_judgement_behind(indicator):
+    ObservationFactory(indicator=indicator, fiscal_year=2021, kind="actual", value=150)
+    other = IndicatorFactory(plan=indicator.plan, code="J2")
+    ObservationFactory(indicator=other, fiscal_year=2021, kind="actual", value=150)
+    indicator.delete()  # its values go with it: nothing is judged again for an indicator being deleted
+    assert not PublicJudgement.objects.filter(indicator_id=indicator.pk).exists()
+    Indicator.objects.filter(pk=other.pk).delete()  # a queryset's delete too
+    assert not PublicJudgement.objects.filter(indicator_id=other.pk).exists()
+
+
+def test_a_kpi_row_escapes_what_it_writes(client, indicator):
+    from django.utils import translation
+
+    from tests.kpi.factories import PlacementFactory
+
+    indicator.name = "<b>観光客数</b>"
+    indicator.save()
+    PlacementFactory(indicator=indicator)
+    ObservationFactory(indicator=indicator, fiscal_year=2021, kind="actual", value=150, printed="150<i>")
+    with translation.override("ja"):
+        html = client.get(indicator.plan.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;観光客数&lt;/b&gt;" in html and "<b>観光客数" not in html
+    assert "50.0%" in html and "badge--on_track" in html  # (150 − 100) / (200 − 100), over the line's 140
