@@ -148,6 +148,8 @@ def test_a_stored_judgement_of_other_rules_is_judged_again_and_pages_judge_live_
     PublicJudgement.objects.filter(indicator=indicator).update(rules_version="0", status=progress.BEHIND)
     rows = selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk))
     assert (rows[0].stored, rows[0].judgement.status) == (None, progress.ON_TRACK)
+    counts, total = selectors.plan_status_counts([indicator.plan])[indicator.plan_id]
+    assert (counts[progress.ON_TRACK], counts[progress.BEHIND], total) == (1, 0, 1)
     call_command("rebuild_judgements", "--stale", verbosity=0)
     assert stored(indicator).status == progress.ON_TRACK
 
