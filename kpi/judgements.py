@@ -19,7 +19,7 @@ import threading
 from collections import namedtuple
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Q, QuerySet
 
 from . import progress
@@ -173,17 +173,23 @@ def refresh(indicator_ids, using="default"):
     stored = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        indicators = (
-            Indicator.objects.using(using)
-            .filter(pk__in=chunk)
-            .select_related("plan")
-            .only("pk", "direction", "final_outlook", "final_outlook_source", "plan__progress_scheme")
-        )
-        values, revisions = _published_values(chunk, using)
-        rows = [stored_row(indicator, values.get(indicator.pk, []), revisions) for indicator in indicators]
-        PublicJudgement.objects.using(using).bulk_create(
-            rows, update_conflicts=True, unique_fields=["indicator"], update_fields=list(FIELDS)
-        )
+        with transaction.atomic(using=using):
+            # The indicators are locked (in id order) before their values are read: a transaction that changed
+            # another value of one of them and judged it meanwhile has committed by then, so the judgement stored
+            # last is made from every committed value, not from a snapshot taken before the other write.
+            indicators = list(
+                Indicator.objects.using(using)
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .select_related("plan")
+                .select_for_update(of=("self",))
+                .only("pk", "direction", "final_outlook", "final_outlook_source", "plan__progress_scheme")
+            )
+            values, revisions = _published_values(chunk, using)
+            rows = [stored_row(indicator, values.get(indicator.pk, []), revisions) for indicator in indicators]
+            PublicJudgement.objects.using(using).bulk_create(
+                rows, update_conflicts=True, unique_fields=["indicator"], update_fields=list(FIELDS)
+            )
         stored += len(rows)
     return stored
 
@@ -217,12 +223,16 @@ def batch():
     _batch.depth = depth + 1
     try:
         yield
+    except BaseException:
+        if depth == 0:
+            _batch.pending = {}  # the writes are being rolled back: nothing to judge again
+        raise
     finally:
         _batch.depth = depth
-        if depth == 0:
-            pending, _batch.pending = _batch.pending, {}
-            for using, ids in pending.items():
-                refresh(ids, using=using)
+    if depth == 0:
+        pending, _batch.pending = _batch.pending, {}
+        for using, ids in pending.items():
+            refresh(ids, using=using)
 
 
 def touch(indicator_ids, using="default"):

@@ -143,8 +143,12 @@ def publish(observations, user):
 
     Returns how many changed.
     """
+    with judgements.batch():  # each indicator judged once, at the end, in id order
+        return _publish(observations, user, timezone.now())
+
+
+def _publish(observations, user, now):
     count = 0
-    now = timezone.now()
     for observation in observations:
         if observation.pending_retraction:
             observation.delete()
