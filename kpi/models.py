@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,14 +24,9 @@ class IndicatorQuerySet(models.QuerySet):
         signed-in user pass `drafts_for=user`: published values, plus the drafts that user may read
         (vision.roles.draft_indicators).
         """
-        observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
-        if drafts_for is not None:
-            from vision import roles
-
-            observations = roles.readable_observations(drafts_for, observations)
-        elif published_only:
-            observations = observations.published()
-        return self.select_related("plan").prefetch_related(models.Prefetch("observations", queryset=observations))
+        return self.select_related("plan").prefetch_related(
+            Indicator.series_prefetch(published_only=published_only, drafts_for=drafts_for)
+        )
 
     def with_original_placement(self):
         """Indicators with the placement that is not a 再掲 (and its goal) in `original_placements`."""
@@ -238,6 +236,19 @@ class Indicator(TranslatedName, models.Model):
     def display_unit(self):
         """The unit in the page's language: 人 or "people" / "children" as the indicator counts."""
         return translated(self, "unit")
+
+    @staticmethod
+    def series_prefetch(*, published_only=True, drafts_for=None):
+        """The Prefetch of indicators' series values (and revisions) as with_series() reads them, for
+        `prefetch_related_objects` on indicators already read."""
+        observations = Observation.objects.order_by("fiscal_year", "kind").prefetch_related("revisions")
+        if drafts_for is not None:
+            from vision import roles
+
+            observations = roles.readable_observations(drafts_for, observations)
+        elif published_only:
+            observations = observations.published()
+        return models.Prefetch("observations", queryset=observations)
 
 
 class IndicatorPlacementManager(models.Manager):
@@ -613,3 +624,161 @@ class Measure(TranslatedName, models.Model):
         return (*self.area.natural_key(), self.key)
 
     natural_key.dependencies = ["vision.metroarea", "kpi.indicator"]
+
+
+class PublicJudgement(models.Model):
+    """An indicator's progress as the public pages list it, judged from its published values (kpi.judgements).
+
+    Derived data, kept current on every write of the values it is judged from: the pages read it instead of judging
+    each indicator over its series on every render. Staff screens that show drafts judge live.
+    """
+
+    indicator = models.OneToOneField(
+        Indicator,
+        verbose_name=_("指標"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="public_judgement",
+    )
+    rules_version = models.CharField(_("判定規則の版"), max_length=10)
+    # The judgement (kpi.progress.Judgement), for the latest fiscal year with a published actual.
+    status = models.CharField(_("進捗"), max_length=20)
+    fiscal_year = models.PositiveSmallIntegerField(_("判定した年度"), null=True, blank=True)
+    rate = models.DecimalField(_("達成率"), max_digits=32, decimal_places=12, null=True, blank=True)
+    compared_with = models.DecimalField(_("比べた値"), max_digits=32, decimal_places=12, null=True, blank=True)
+    compared_with_kind = models.CharField(_("比べた値の種類"), max_length=20, blank=True)
+    compared_comparator = models.CharField(_("比べた値の比較"), max_length=3, blank=True)
+    rate_basis = models.CharField(_("達成率の基準"), max_length=20, blank=True)
+    reason = models.CharField(_("理由"), max_length=500, blank=True)
+    grade = models.CharField(_("評価"), max_length=5, blank=True)
+    scheme = models.CharField(_("評価方法"), max_length=20)
+    formula = models.CharField(_("計算式"), max_length=500, blank=True)
+    # The judged actual (its fiscal year is `fiscal_year`): what the lists show as the latest actual.
+    actual_value = models.DecimalField(_("実績値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    actual_comparator = models.CharField(_("実績値の比較"), max_length=3, blank=True)
+    actual_measured_year = models.PositiveSmallIntegerField(_("実績値が示す年"), null=True, blank=True)
+    actual_is_provisional = models.BooleanField(_("実績値は概算値"), default=False)
+    actual_missing_reason = models.CharField(_("実績値がない理由"), max_length=200, blank=True)
+    actual_printed = models.CharField(_("実績値の資料での表記"), max_length=100, blank=True)
+    # The target of the last fiscal year with one (a value or not): the lists' 最終目標.
+    target_year = models.PositiveSmallIntegerField(_("最終目標の年度"), null=True, blank=True)
+    target_value = models.DecimalField(_("最終目標"), max_digits=20, decimal_places=4, null=True, blank=True)
+    target_comparator = models.CharField(_("最終目標の比較"), max_length=3, blank=True)
+    target_printed = models.CharField(_("最終目標の資料での表記"), max_length=100, blank=True)
+    # The latest measured value (an actual or the baseline, with a value): the home page's 圏域の現状.
+    measured_kind = models.CharField(_("最新の測定値の種別"), max_length=10, blank=True)
+    measured_fiscal_year = models.PositiveSmallIntegerField(_("最新の測定値の年度"), null=True, blank=True)
+    measured_value = models.DecimalField(_("最新の測定値"), max_digits=20, decimal_places=4, null=True, blank=True)
+    measured_measured_year = models.PositiveSmallIntegerField(_("最新の測定値が示す年"), null=True, blank=True)
+    measured_is_provisional = models.BooleanField(_("最新の測定値は概算値"), default=False)
+    measured_printed = models.CharField(_("最新の測定値の資料での表記"), max_length=100, blank=True)
+
+    # Derived from rows whose own saves move the public data version (vision.dataversion); its writes need not.
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("公開ページの進捗判定")
+        verbose_name_plural = _("公開ページの進捗判定")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year__isnull=False) | Q(actual_value__isnull=True),
+                name="%(app_label)s_%(class)s_actual_has_a_year",
+                violation_error_message=_("実績値には判定した年度が必要です。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.status}"
+
+    @property
+    def is_current(self):
+        """Judged by the rules of this code (a stored judgement of other rules is judged again, kpi.judgements)."""
+        from .progress import RULES_VERSION
+
+        return self.rules_version == RULES_VERSION
+
+    def as_judgement(self):
+        """The stored judgement as kpi.progress.judge returned it."""
+        from . import progress
+
+        actual = None
+        if self.fiscal_year is not None:
+            actual = progress.Value(
+                value=self.actual_value,
+                comparator=self.actual_comparator,
+                provisional=self.actual_is_provisional,
+                missing_reason=self.actual_missing_reason,
+                measured_year=self.actual_measured_year,
+                printed=self.actual_printed,
+            )
+        return progress.Judgement(
+            status=self.status,
+            fiscal_year=self.fiscal_year,
+            rate=self.rate,
+            actual=actual,
+            compared_with=self.compared_with,
+            compared_with_kind=self.compared_with_kind,
+            rate_basis=self.rate_basis,
+            compared_comparator=self.compared_comparator,
+            reason=self.reason,
+            grade=self.grade,
+            scheme=self.scheme,
+            formula=self.formula,
+        )
+
+    @property
+    def latest_actual(self):
+        """The judged actual as the lists print it, or None."""
+        if self.fiscal_year is None:
+            return None
+        return Figure(
+            kind=Observation.Kind.ACTUAL,
+            fiscal_year=self.fiscal_year,
+            value=self.actual_value,
+            comparator=self.actual_comparator,
+            measured_year=self.actual_measured_year,
+            is_provisional=self.actual_is_provisional,
+            missing_reason=self.actual_missing_reason,
+            printed=self.actual_printed,
+        )
+
+    @property
+    def final_target(self):
+        """The target of the last fiscal year with one, or None."""
+        if self.target_year is None:
+            return None
+        return Figure(
+            kind=Observation.Kind.TARGET,
+            fiscal_year=self.target_year,
+            value=self.target_value,
+            comparator=self.target_comparator,
+            printed=self.target_printed,
+        )
+
+    @property
+    def latest_measured(self):
+        """The latest measured value (an actual or the baseline), or None."""
+        if self.measured_fiscal_year is None:
+            return None
+        return Figure(
+            kind=self.measured_kind,
+            fiscal_year=self.measured_fiscal_year,
+            value=self.measured_value,
+            measured_year=self.measured_measured_year,
+            is_provisional=self.measured_is_provisional,
+            printed=self.measured_printed,
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A series value as a list prints it, read from a stored judgement: the fields of an Observation it needs."""
+
+    kind: str
+    fiscal_year: int
+    value: Decimal | None
+    comparator: str = ""
+    measured_year: int | None = None
+    is_provisional: bool = False
+    missing_reason: str = ""
+    printed: str = ""

@@ -24,7 +24,8 @@ from django.db.models import JSONField
 from django.utils import timezone
 
 from agreements.models import Agreement, Article, PolicyArea, RoleAssignment
-from kpi.models import Indicator, IndicatorPlacement, Observation, TargetRevision
+from kpi import judgements
+from kpi.models import Indicator, IndicatorPlacement, Observation, PublicJudgement, TargetRevision
 from vision import dataversion
 from vision.lgcode import check_digit
 from vision.models import AreaMembership, Department, Goal, MetroArea, Municipality, Plan
@@ -170,6 +171,7 @@ def delete_synthetic():
     _raw_delete(TargetRevision.objects.filter(observation__indicator__area__in=areas))
     _raw_delete(O.objects.filter(indicator__area__in=areas))
     _raw_delete(IndicatorPlacement.objects.filter(indicator__area__in=areas))
+    _raw_delete(PublicJudgement.objects.filter(indicator__area__in=areas))
     _raw_delete(Indicator.objects.filter(area__in=areas))
     _raw_delete(Goal.objects.filter(plan__area__in=areas, parent__isnull=False))
     _raw_delete(Goal.objects.filter(plan__area__in=areas))
@@ -237,6 +239,8 @@ class Generator:
                 for membership in members:
                     self.make_strategy(area, membership)
                 self.log(f"  {index}/{len(areas)} {area.slug}: {self.counts.get('observation', 0):,} values so far")
+            # The rows above were written around the signals (bulk_create, COPY): judge their indicators here.
+            self.count("judgement", judgements.refresh_all(Indicator.objects.filter(area__in=synthetic_areas())))
             dataversion.bump()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

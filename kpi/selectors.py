@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
 from vision.models import Goal, Passage
 
-from . import presentation, progress
-from .models import Indicator, IndicatorPlacement, Observation
+from . import judgements, presentation, progress
+from .models import Indicator, IndicatorPlacement, Observation, PublicJudgement
 
 
 def series_for(indicator) -> progress.Series:
@@ -15,9 +15,19 @@ def series_for(indicator) -> progress.Series:
 
     Uses the prefetched observations and revisions of `Indicator.objects.with_series()`.
     """
+
+    def revisions(observation):
+        return tuple((r.previous_value, r.revised_value, r.revised_on) for r in observation.revisions.all())
+
+    return build_series(indicator, indicator.observations.all(), revisions)
+
+
+def build_series(indicator, observations, revisions) -> progress.Series:
+    """The series of `indicator` (its direction and outlook) from its values: anything with an Observation's
+    fields; `revisions(observation)` gives a target's (previous_value, revised_value, revised_on) tuples."""
     baseline = baseline_year = None
     targets, actuals = {}, {}
-    for observation in indicator.observations.all():
+    for observation in observations:
         value = progress.Value(
             value=observation.value,
             comparator=observation.comparator,
@@ -29,9 +39,8 @@ def series_for(indicator) -> progress.Series:
         if observation.kind == Observation.Kind.BASELINE:
             baseline, baseline_year = value, observation.fiscal_year
         elif observation.kind == Observation.Kind.TARGET:
-            revisions = tuple((r.previous_value, r.revised_value, r.revised_on) for r in observation.revisions.all())
             targets[observation.fiscal_year] = progress.Value(
-                observation.value, comparator=observation.comparator, revisions=revisions
+                observation.value, comparator=observation.comparator, revisions=revisions(observation)
             )
         else:
             actuals[observation.fiscal_year] = value
@@ -169,9 +178,12 @@ class KpiRow:
     indicator: Indicator
     placement: IndicatorPlacement | None
     judgement: progress.Judgement
+    stored: PublicJudgement | None = None  # the stored public judgement the row was read from (kpi.judgements)
 
     @property
     def latest_actual(self):
+        if self.stored is not None:
+            return self.stored.latest_actual
         year = self.judgement.fiscal_year
         return next(
             (
@@ -184,8 +196,16 @@ class KpiRow:
 
     @property
     def final_target(self):
-        targets = [o for o in self.indicator.observations.all() if o.kind == Observation.Kind.TARGET]
-        return max(targets, key=lambda o: o.fiscal_year, default=None)
+        if self.stored is not None:
+            return self.stored.final_target
+        return judgements.final_target(self.indicator.observations.all())
+
+    @property
+    def latest_measured(self):
+        """The latest measured value of the indicator (an actual or the baseline), or None."""
+        if self.stored is not None:
+            return self.stored.latest_measured
+        return judgements.latest_measured(self.indicator.observations.all())
 
     @property
     def is_restated(self):
@@ -208,8 +228,9 @@ class GoalNode:
 
 
 def plan_tree(plan, *, root=None, published_only=True):
-    """The plan's goal tree with each goal's KPIs judged, in four queries whatever the number of indicators.
+    """The plan's goal tree with each goal's KPIs judged, in three queries whatever the number of indicators.
 
+    The public tree (`published_only`) reads the stored judgements (kpi.judgements); the staff's tree judges live.
     `root` limits the tree to one goal and its descendants.
     """
     goals = list(Goal.objects.filter(plan=plan).order_by("order", "pk"))
@@ -218,16 +239,17 @@ def plan_tree(plan, *, root=None, published_only=True):
     placements = list(IndicatorPlacement.objects.filter(goal__plan=plan).order_by("order", "pk"))
     # The plan's indicators by plan, not by a list of ids: a list of a thousand ids is too deep for SQLite's
     # parser (and a long message to PostgreSQL); a placement is always in its indicator's plan (its clean()).
-    indicators = {
-        indicator.pk: indicator
-        for indicator in Indicator.objects.filter(plan=plan).with_series(published_only=published_only)
-    }
-    judged = {}
-    for placement in placements:
-        indicator = placement.indicator = indicators[placement.indicator_id]
+    indicators = Indicator.objects.filter(plan=plan)
+    if published_only:
+        indicators = indicators.select_related("public_judgement")
+    else:
+        indicators = indicators.with_series(published_only=False)
+    indicators = {indicator.pk: indicator for indicator in indicators}
+    for indicator in indicators.values():
         indicator.plan = plan
-        if indicator.pk not in judged:
-            judged[indicator.pk] = judge_indicator(indicator)
+    judged = _judged(list(indicators.values()), published_only)
+    for placement in placements:
+        placement.indicator = indicators[placement.indicator_id]
     nodes = {}
     roots = []
     by_id = {goal.pk: goal for goal in goals}
@@ -243,7 +265,7 @@ def plan_tree(plan, *, root=None, published_only=True):
         else:
             roots.append(node)
     for placement in placements:
-        nodes[placement.goal_id].kpis.append(KpiRow(placement.indicator, placement, judged[placement.indicator_id]))
+        nodes[placement.goal_id].kpis.append(KpiRow(placement.indicator, placement, *judged[placement.indicator_id]))
     if root is not None:
         return [nodes[root.pk]]
     return roots
@@ -261,15 +283,58 @@ def status_counts(rows):
     return counts
 
 
-def indicator_rows(indicators, *, published_only=True, drafts_for=None):
-    """Judged rows for a queryset of indicators, each with its original placement (see with_series)."""
-    indicators = indicators.with_series(published_only=published_only, drafts_for=drafts_for)
-    indicators = indicators.with_original_placement()
-    rows = []
+def _stored_judgement(indicator):
+    """The indicator's stored public judgement (select_related), or None when it has none of the current rules."""
+    try:
+        stored = indicator.public_judgement
+    except PublicJudgement.DoesNotExist:
+        return None
+    return stored if stored.is_current else None
+
+
+def _judged(indicators, published_only):
+    """indicator id → (judgement, stored judgement or None).
+
+    The public judgement is read from the stored rows (select_related("public_judgement")); an indicator without
+    one of the current rules (written around the signals and not yet refreshed) is judged live over its published
+    series, read for those indicators only. Staff screens (`published_only=False`) have their series prefetched.
+    """
+    judged = {}
+    if published_only:
+        live = []
+        for indicator in indicators:
+            stored = _stored_judgement(indicator)
+            if stored is None:
+                live.append(indicator)
+            else:
+                judged[indicator.pk] = (stored.as_judgement(), stored)
+        if live:
+            prefetch_related_objects(live, Indicator.series_prefetch())
+        indicators = live
     for indicator in indicators:
-        placement = _original_placement(indicator)
-        rows.append(KpiRow(indicator, placement, judge_indicator(indicator)))
-    return rows
+        judged[indicator.pk] = (judge_indicator(indicator), None)
+    return judged
+
+
+def indicator_rows(indicators, *, published_only=True, drafts_for=None, placements=True):
+    """Judged rows for a queryset of indicators, each with its original placement (unless not `placements`).
+
+    The public rows read the stored judgements (kpi.judgements) in one query with the indicators; rows that show
+    drafts (`published_only=False`, `drafts_for`) judge live over the series (see with_series).
+    """
+    stored = published_only and drafts_for is None
+    if stored:
+        indicators = indicators.select_related("plan", "public_judgement")
+    else:
+        indicators = indicators.with_series(published_only=published_only, drafts_for=drafts_for)
+    if placements:
+        indicators = indicators.with_original_placement()
+    indicators = list(indicators)
+    judged = _judged(indicators, stored)
+    return [
+        KpiRow(indicator, _original_placement(indicator) if placements else None, *judged[indicator.pk])
+        for indicator in indicators
+    ]
 
 
 @dataclass(frozen=True)
@@ -338,52 +403,84 @@ class Standing:
 
     indicator: Indicator
     measure: object  # the kpi.Measure linking it to earlier plans, or None
-    actual: Observation | None  # the latest measured value (an actual or a baseline), of this or a linked indicator
+    actual: object  # the latest measured value (an actual or a baseline), of this or a linked indicator, or None
     reported_by: Indicator | None  # the indicator whose series holds that actual
-    final_target: Observation | None
+    final_target: object  # the target of the indicator's last year with one (Observation or models.Figure), or None
 
 
-def area_standing(plans, rows):
+def plan_status_counts(plans):
+    """plan id → (how many of its indicators are in each status, how many indicators it has), from the stored
+    judgements in one query; indicators without a current stored judgement are judged live (two queries more)."""
+    counts = {plan.pk: dict.fromkeys(progress.STATUS_WORDS, 0) for plan in plans}
+    totals = dict.fromkeys(counts, 0)
+    stale = False
+    groups = (
+        Indicator.objects.filter(plan__in=plans)
+        .values_list("plan_id", "public_judgement__status", "public_judgement__rules_version")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for plan_id, status, version, n in groups:
+        totals[plan_id] += n
+        if version == progress.RULES_VERSION:
+            counts[plan_id][status] += n
+        else:
+            stale = True
+    if stale:
+        current = Indicator.objects.filter(plan__in=plans, public_judgement__rules_version=progress.RULES_VERSION)
+        for row in indicator_rows(Indicator.objects.filter(plan__in=plans).exclude(pk__in=current.values("pk"))):
+            counts[row.indicator.plan_id][row.judgement.status] += 1
+    return {plan_id: (counts[plan_id], totals[plan_id]) for plan_id in counts}
+
+
+def area_standing(plans, counts):
     """How the area is doing: for each indicator of the newest plan, the latest measured value (actual or baseline).
 
-    `rows` are the judged rows of every indicator of `plans` (series prefetched, as the home page has them). An
-    indicator linked to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the
-    newest plan's KPIs are not all 未測定 before it reports. One query, for the links.
+    `counts` are plan_status_counts(plans): the newest plan with indicators is the one shown. An indicator linked
+    to indicators of earlier plans (kpi.Measure) takes the latest actual of any of them, so the newest plan's KPIs
+    are not all 未測定 before it reports. Two queries (the plan's indicators with their stored judgements, then the
+    links of its indicators' measures with every linked indicator of `plans` and its stored judgement).
     """
     from .models import Measure
 
-    with_rows = {row.indicator.plan_id for row in rows}
-    candidates = [plan for plan in plans if plan.pk in with_rows]
+    candidates = [plan for plan in plans if counts[plan.pk][1]]
     if not candidates:
         return None, []
     newest = max(candidates, key=lambda plan: (plan.start_fiscal_year, plan.order))
+    rows = indicator_rows(Indicator.objects.filter(plan=newest), placements=False)
     by_indicator = {row.indicator.pk: row for row in rows}
-    links = Measure.indicators.through.objects.filter(indicator__in=list(by_indicator)).select_related("measure")
+    links = list(
+        Measure.indicators.through.objects.filter(measure__indicators__plan=newest, indicator__plan__in=plans)
+        .select_related("measure", "indicator__plan", "indicator__public_judgement")
+        .distinct()
+    )
+    others = {link.indicator_id: link.indicator for link in links if link.indicator_id not in by_indicator}
+    judged = _judged(list(others.values()), True)
+    for pk, indicator in others.items():
+        by_indicator[pk] = KpiRow(indicator, None, *judged[pk])
     measure_of, members = {}, {}
     for link in links:
         measure_of[link.indicator_id] = link.measure
         members.setdefault(link.measure_id, []).append(link.indicator_id)
     standings = []
     for row in rows:
-        if row.indicator.plan_id != newest.pk or row.is_restated:
-            continue
         measure = measure_of.get(row.indicator.pk)
         series = [by_indicator[pk] for pk in members.get(measure.pk, [])] if measure else [row]
         latest = None
         for other in series:
-            for observation in other.indicator.observations.all():
-                if observation.kind == Observation.Kind.TARGET or observation.value is None:
-                    continue
-                # a baseline is a measured value too (the second plan's 494 measures 平成31年); on a tie the
-                # actual, as the earlier plan reported it, is shown
-                key = (
-                    observation.measured_year or observation.fiscal_year,
-                    observation.fiscal_year,
-                    observation.kind == Observation.Kind.ACTUAL,
-                    other.indicator.plan.start_fiscal_year,
-                )
-                if latest is None or key > latest[0]:
-                    latest = (key, observation, other.indicator)
+            measured = other.latest_measured
+            if measured is None:
+                continue
+            # a baseline is a measured value too (the second plan's 494 measures 平成31年); on a tie the actual,
+            # as the earlier plan reported it, is shown
+            key = (
+                measured.measured_year or measured.fiscal_year,
+                measured.fiscal_year,
+                measured.kind == Observation.Kind.ACTUAL,
+                other.indicator.plan.start_fiscal_year,
+            )
+            if latest is None or key > latest[0]:
+                latest = (key, measured, other.indicator)
         standings.append(
             Standing(
                 row.indicator,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from vision import roles
 from vision.tabular import ImportOutcome, import_table, run_import  # noqa: F401  (the admin imports them here)
 
+from . import judgements
 from .models import PUBLIC_FIGURES, Observation
 from .opendata import plain_number
 
@@ -142,8 +143,12 @@ def publish(observations, user):
 
     Returns how many changed.
     """
+    with judgements.batch():  # each indicator judged once, at the end, in id order
+        return _publish(observations, user, timezone.now())
+
+
+def _publish(observations, user, now):
     count = 0
-    now = timezone.now()
     for observation in observations:
         if observation.pending_retraction:
             observation.delete()
@@ -195,6 +200,9 @@ def import_observations(data, filename="", *, user=None, dry_run=True, expected_
     resource = (ObservationResource if dry_run else ObservationWriteResource)(
         user=user, expected_versions=expected_versions, areas=areas
     )
-    outcome = run_import(resource, dataset, sources, cell_errors, layout, dry_run)
+    # An import judges each indicator it touched once, at the end, not once per row (kpi.judgements); after a dry
+    # run, which rolls back, that pass finds the values unchanged.
+    with judgements.batch():
+        outcome = run_import(resource, dataset, sources, cell_errors, layout, dry_run)
     outcome.versions = resource.read_versions  # what the dry run was checked against, for the confirmation
     return outcome

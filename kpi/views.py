@@ -87,11 +87,8 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         area = url_area(self.request)
         plans = list(Plan.objects.filter(area=area).order_by("order"))
-        rows = selectors.indicator_rows(Indicator.objects.filter(plan__in=plans))
-        by_plan = {plan.pk: [] for plan in plans}
-        for row in rows:
-            by_plan[row.indicator.plan_id].append(row)
-        newest_plan, standings = selectors.area_standing(plans, rows)
+        counts = selectors.plan_status_counts(plans)
+        newest_plan, standings = selectors.area_standing(plans, counts)
         context.update(
             area=area,
             newest_plan=newest_plan,
@@ -99,7 +96,7 @@ class HomeView(TemplateView):
             linked_count=sum(1 for standing in standings if standing.measure),
             summary=member_summary(area),
             pillars=Pillar.objects.all(),
-            plans=[(plan, selectors.status_counts(by_plan[plan.pk]), len(by_plan[plan.pk])) for plan in plans],
+            plans=[(plan, *counts[plan.pk]) for plan in plans],
             statuses=progress.STATUS_WORDS,
             last_updated=Observation.objects.published()
             .filter(indicator__plan__area=area)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import factory
 
+from kpi import judgements
 from kpi.models import Indicator, IndicatorPlacement, Observation
 from tests.vision.factories import GoalFactory, PlanFactory
 
@@ -48,4 +49,5 @@ def indicator_with_series(plan, goal, n):
             Observation(indicator=indicator, fiscal_year=2022, kind="actual", value=150 + n % 60, is_published=True),
         ]
     )
+    judgements.refresh([indicator.pk])  # bulk_create sends no post_save
     return indicator

@@ -371,6 +371,7 @@ def test_every_model_with_data_is_in_the_admin_or_deliberately_not():
         "committee.edition",
         "vision.referencerecord",
         "vision.dataversion",  # the public data version: one counter, moved by every change, never edited by hand
+        "kpi.publicjudgement",  # derived from the published values on every write (kpi.judgements), never edited
         "vision.pendingupload",  # an import file waiting for its confirmation (vision.uploads)
         "vision.areamembership",  # an inline of the area and of the municipality (管理者 only)
         "django_rq.dashboard",  # no table: django-rq's queue dashboard, kept out of the admin (RQ_SHOW_ADMIN_LINK)
