@@ -88,13 +88,18 @@ _OPEN_DATA_FIGURES = {
     "printed": "printed",
     "note": "note",
 }
+OPEN_DATA_HEAD = ("area", "plan_id", "plan", "goal_path", "indicator_id", "indicator", "unit")
+OPEN_DATA_TAIL = ("fiscal_year", "kind", *_OPEN_DATA_FIGURES)
 
 
-def open_data_rows(indicators=None, *, published_only=True):
-    """One dict per series value, in area, plan, indicator, year and kind order: the long open-data table.
+def open_data_series(indicators=None, *, published_only=True):
+    """The long open-data table, one indicator at a time: (head, values) pairs in area, plan and indicator code
+    order, where head holds the indicator's columns (OPEN_DATA_HEAD) and values its series values in year and kind
+    order, each a tuple of the value columns (OPEN_DATA_TAIL). Indicators without a value are left out.
 
     A generator reading plain values (no model instances): the indicators OPEN_DATA_CHUNK at a time, then that
-    chunk's values, placements and goal paths, so a download of a million values holds one chunk in memory.
+    chunk's values, placements and goal paths, so a download of a million values holds one chunk in memory, and
+    the indicator's columns are read (and written, kpi.opendata) once for all its values.
     """
     if indicators is None:
         indicators = Indicator.objects.all()
@@ -109,6 +114,14 @@ def open_data_rows(indicators=None, *, published_only=True):
             yield from _open_data_chunk(chunk, paths, published_only)
             chunk = []
     yield from _open_data_chunk(chunk, paths, published_only)
+
+
+def open_data_rows(indicators=None, *, published_only=True):
+    """One dict per series value (the columns of kpi.opendata.FIELDNAMES), in the order of open_data_series."""
+    names = OPEN_DATA_HEAD + OPEN_DATA_TAIL
+    for head, values in open_data_series(indicators, published_only=published_only):
+        for tail in values:
+            yield dict(zip(names, head + tail, strict=True))
 
 
 def _open_data_chunk(indicators, paths, published_only):
@@ -132,34 +145,32 @@ def _open_data_chunk(indicators, paths, published_only):
         )
     figures = list(_OPEN_DATA_FIGURES.values())
     series = {}
+    # (indicator, year, kind, figures…, published figures…, pending correction): the tail of the row as the
+    # public sees it is a slice of it, cut without a loop over its cells.
+    count = len(figures)
+    shown = slice(1, 3 + count)
+    published = slice(3 + count, 3 + 2 * count)
     for values in observations.order_by("indicator_id", "fiscal_year", "kind").values_list(
         "indicator_id",
         "fiscal_year",
         "kind",
-        "pending_correction",
         *figures,
         *(f"published_{name}" for name in figures),
+        "pending_correction",
     ):
-        series.setdefault(values[0], []).append(values)
-    count = len(figures)
+        values_of = series.get(values[0])
+        if values_of is None:
+            values_of = series[values[0]] = []
+        if published_only and values[-1]:
+            values_of.append(values[1:3] + values[published])
+        else:
+            values_of.append(values[shown])
     for pk, area, plan_id, plan_slug, plan_title, code, name, unit in indicators:
-        goal_id = homes.get(pk)
-        goal_path = paths[plan_id].get(goal_id, "") if goal_id else ""
-        for values in series.get(pk, ()):
-            shown = values[4 + count :] if published_only and values[3] else values[4 : 4 + count]
-            row = {
-                "area": area,
-                "plan_id": plan_slug,
-                "plan": plan_title,
-                "goal_path": goal_path,
-                "indicator_id": code,
-                "indicator": name,
-                "unit": unit,
-                "fiscal_year": values[1],
-                "kind": values[2],
-            }
-            row.update(zip(_OPEN_DATA_FIGURES, shown, strict=True))
-            yield row
+        values_of = series.get(pk)
+        if values_of:
+            goal_id = homes.get(pk)
+            goal_path = paths[plan_id].get(goal_id, "") if goal_id else ""
+            yield (area, plan_slug, plan_title, goal_path, code, name, unit), values_of
 
 
 @dataclass

@@ -28,20 +28,22 @@ CONTENT_TYPES = {
 SEARCH_LIMIT = 30
 
 
-def _download(rows, format, basename):
-    """The rows as a download: CSV and JSON streamed as they are read; XLSX written to a temporary file first (a
-    zip cannot be streamed row by row), so memory holds a chunk of rows and the finished file, not the table."""
+def _download(indicators, format, basename):
+    """The open-data table of `indicators` as a download: CSV and JSON streamed as they are read; XLSX written to a
+    temporary file first (a zip cannot be streamed row by row), so memory holds a chunk of rows and the finished
+    file, not the table."""
     if format == "xlsx":
         with tempfile.TemporaryFile() as file:
-            opendata.write_xlsx(rows, file)
+            opendata.write_xlsx(selectors.open_data_rows(indicators), file)
             file.seek(0)
             return attachment(file.read(), CONTENT_TYPES["xlsx"], f"{basename}.xlsx")
+    series = selectors.open_data_series(indicators)
     if format == "json":
-        pieces, filename = opendata.iter_json(rows), f"{basename}.json"
+        pieces, filename = opendata.iter_json_series(series), f"{basename}.json"
     elif format == "csv-sjis":
-        pieces, filename = opendata.iter_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
+        pieces, filename = opendata.iter_csv_series(series, encoding="cp932"), f"{basename}-sjis.csv"
     else:
-        pieces, filename = opendata.iter_csv(rows), f"{basename}.csv"
+        pieces, filename = opendata.iter_csv_series(series), f"{basename}.csv"
     response = StreamingHttpResponse(pieces, content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -51,11 +53,9 @@ def observations_download(request, format, area_slug=None):
     """The series table as open data, of one area or (without one in the URL) of all: CSV (UTF-8 with BOM, or
     Shift_JIS), JSON or XLSX."""
     if area_slug is None:
-        return _download(selectors.open_data_rows(), format, "observations")
+        return _download(None, format, "observations")
     area = url_area(request)
-    return _download(
-        selectors.open_data_rows(Indicator.objects.filter(plan__area=area)), format, f"observations-{area.slug}"
-    )
+    return _download(Indicator.objects.filter(plan__area=area), format, f"observations-{area.slug}")
 
 
 def indicator_download(request, code, format, area_slug):
@@ -63,7 +63,7 @@ def indicator_download(request, code, format, area_slug):
     indicators = Indicator.objects.filter(code=code, plan__area=url_area(request))
     if not indicators.exists():
         raise Http404
-    return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
+    return _download(indicators, format, f"indicator-{code}")
 
 
 def indicator_chart_png(request, code, area_slug):
