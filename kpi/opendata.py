@@ -129,8 +129,8 @@ TAIL_FIELDNAMES = FIELDNAMES[7:]
 
 
 def _csv_cell(cell):
-    """A CSV cell: booleans as true/false, nothing as "", and text that a spreadsheet would run as a formula
-    neutralised (vision.tabular.neutralise)."""
+    """A CSV cell: booleans as true/false, nothing as "" (csv.writer writes None so too), and text that a
+    spreadsheet would run as a formula neutralised (vision.tabular.neutralise)."""
     if cell.__class__ is str:
         return "'" + cell if cell and cell[0] in _FORMULA_FIRST else cell
     if cell is None:
@@ -197,7 +197,7 @@ def iter_csv_series(series, *, encoding="utf-8-sig"):
                     if value.__class__ is not Decimal
                     else format(value.normalize(), "f"),
                     "'" + comparator if comparator and comparator[0] in first else comparator,
-                    measured if measured.__class__ is int else _csv_cell(measured),
+                    measured if measured is None or measured.__class__ is int else _csv_cell(measured),
                     "true" if provisional is True else "false" if provisional is False else _csv_cell(provisional),
                     "'" + reason if reason and reason[0] in first else reason,
                     "'" + printed if printed and printed[0] in first else printed,
