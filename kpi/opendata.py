@@ -168,19 +168,25 @@ def iter_csv_series(series, *, encoding="utf-8-sig"):
     text columns hold text, the years whole numbers or None, `provisional` a boolean (as the database gives them).
     """
     # The BOM once, at the very start (encoding each piece with utf-8-sig would put one before every piece).
-    prefix = "\ufeff" if encoding == "utf-8-sig" else ""
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    if encoding == "utf-8-sig":
+        texts = csv_texts(series)
+        yield ("\ufeff" + next(texts)).encode("utf-8")
+        for text in texts:
+            yield text.encode("utf-8")
+    elif encoding == "cp932":
+        for text in csv_texts(series):
+            yield cp932_text(text).encode("cp932", errors="strict")
+    else:
+        for text in csv_texts(series):
+            yield text.encode(encoding, errors="strict")
+
+
+def csv_texts(series):
+    """The CSV text of iter_csv_series, without a BOM, in pieces that end at a line end (at least one piece)."""
     lines = []
     writer = csv.writer(SimpleNamespace(write=lines.append), lineterminator="\r\n")
-
-    def piece(texts):
-        text = "".join(texts)
-        if encoding == "cp932":
-            text = cp932_text(text)
-        return text.encode(codec, errors="strict")
-
     writer.writerow(FIELDNAMES)
-    out = [prefix, lines.pop()]
+    out = [lines.pop()]
     pending = 0
     first = _FORMULA_FIRST
     for head, values in series:
@@ -210,9 +216,9 @@ def iter_csv_series(series, *, encoding="utf-8-sig"):
         lines.clear()
         pending += len(values)
         if pending >= CHUNK_ROWS:
-            yield piece(out)
+            yield "".join(out)
             out, pending = [], 0
-    yield piece(out)
+    yield "".join(out)
 
 
 def to_csv(rows, *, encoding="utf-8-sig"):
