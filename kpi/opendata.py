@@ -199,9 +199,11 @@ def csv_texts(series):
                     "'" + kind if kind and kind[0] in first else kind,
                     ""
                     if value is None
-                    else plain_number(value)
-                    if value.__class__ is not Decimal
-                    else format(value.normalize(), "f"),
+                    else value
+                    if value.__class__ is str  # plain already (kpi.selectors.open_data_series)
+                    else format(value.normalize(), "f")
+                    if value.__class__ is Decimal
+                    else plain_number(value),
                     "'" + comparator if comparator and comparator[0] in first else comparator,
                     measured if measured is None or measured.__class__ is int else _csv_cell(measured),
                     "true" if provisional is True else "false" if provisional is False else _csv_cell(provisional),
@@ -284,7 +286,10 @@ def _json_number(value):
     """A Decimal as json.dumps writes json.loads(plain_number(value)): a whole number as an int, else a float."""
     if value is None:
         return "null"
-    plain = format(value.normalize(), "f") if value.__class__ is Decimal else plain_number(value)
+    if value.__class__ is str:  # plain already (kpi.selectors.open_data_series)
+        plain = value
+    else:
+        plain = format(value.normalize(), "f") if value.__class__ is Decimal else plain_number(value)
     return float.__repr__(float(plain)) if "." in plain else int.__repr__(int(plain))
 
 

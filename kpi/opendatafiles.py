@@ -32,6 +32,7 @@ from .models import Observation, OpenDataBuild, OpenDataFile, OpenDataFilePart
 
 FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json"
 PART_BYTES = 1024 * 1024  # compressed bytes per stored part
+PIECE_BYTES = 1024 * 1024  # decompressed bytes per piece of a response
 COMPRESS_LEVEL = 6
 BUILD_TIMEOUT = timedelta(hours=1)  # a claim older than this, unfinished, is taken over (its worker died)
 ROW_COUNT_KEY = "open-data-rows:{version}"
@@ -161,9 +162,12 @@ def _stored_parts(file):
 
 
 def _decompressed(parts):
+    """The parts' content in pieces of at most PIECE_BYTES (a part of repetitive text holds 30 times its size)."""
     decompressor = zlib.decompressobj(31)
     for part in parts:
-        yield decompressor.decompress(part)
+        while part:
+            yield decompressor.decompress(part, PIECE_BYTES)
+            part = decompressor.unconsumed_tail
     yield decompressor.flush()
 
 
