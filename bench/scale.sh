@@ -193,7 +193,7 @@ measure_csv() { # label
   row "open-data CSV $1 rows/s" "$(echo "$csv_rows / $seconds" | bc)" "≥ 50,000  ($csv_rows rows of $rows published, $(printf '%.1f' "$seconds") s, load average $(cut -d' ' -f1 /proc/loadavg))"
   row "open-data CSV $1 peak worker memory" "$(( $(cat "$peak_file") / 1024 )) MB" "≤ 200 MB  (largest worker's RSS; $((before / 1024)) MB before)"
 }
-"$PY" manage.py shell -c "from kpi.models import OpenDataBuild; OpenDataBuild.objects.all().delete()" 2>/dev/null
+"$PY" manage.py shell -c "from kpi.models import OpenDataBuild; OpenDataBuild.objects.all().delete()" >/dev/null 2>&1
 measure_csv streamed
 start=$(date +%s.%N)
 built=$("$PY" manage.py build_open_data 2>/dev/null | tail -1)
