@@ -782,3 +782,84 @@ class Figure:
     is_provisional: bool = False
     missing_reason: str = ""
     printed: str = ""
+
+
+class OpenDataBuild(models.Model):
+    """公開データ一式（全圏域の CSV・JSON）の作成。公開データの版ごとに1つ（同じ版を二度作らないための印を兼ねる）。"""
+
+    data_version = models.BigIntegerField(_("公開データの版"), unique=True)
+    started_at = models.DateTimeField(_("作成開始日時"))
+    finished_at = models.DateTimeField(_("作成完了日時"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), null=True, blank=True)
+
+    # Not public data: a build records the data, it does not change it (vision.dataversion).
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("公開データ一式の作成")
+        verbose_name_plural = _("公開データ一式の作成")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(row_count__isnull=False),
+                name="%(app_label)s_%(class)s_finished_with_row_count",
+                violation_error_message=_("作成が完了した一式には行数が必要です。"),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.data_version)
+
+
+class OpenDataFile(models.Model):
+    """公開データ一式のファイル1つ（形式ごと）。内容は gzip で圧縮し、OpenDataFilePart に分けて保管する。"""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (UTF-8)"
+        CSV_SJIS = "csv-sjis", "CSV (Shift_JIS)"
+        JSON = "json", "JSON"
+
+    build = models.ForeignKey(OpenDataBuild, verbose_name=_("作成"), on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(_("形式"), max_length=10, choices=Format.choices)
+    size = models.BigIntegerField(_("バイト数"))
+    compressed_size = models.BigIntegerField(_("圧縮後のバイト数"))
+    part_count = models.PositiveIntegerField(_("分割数"))
+
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("公開データ一式のファイル")
+        verbose_name_plural = _("公開データ一式のファイル")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("build", "format"),
+                name="%(app_label)s_%(class)s_unique_build_format",
+                violation_error_message=_("この作成には同じ形式のファイルが既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.build} {self.format}"
+
+
+class OpenDataFilePart(models.Model):
+    """公開データ一式のファイルの一片（gzip の連続した一部。番号順につなぐと全体）。"""
+
+    file = models.ForeignKey(OpenDataFile, verbose_name=_("ファイル"), on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveIntegerField(_("番号"))
+    data = models.BinaryField(_("内容"))
+
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("公開データ一式のファイルの一片")
+        verbose_name_plural = _("公開データ一式のファイルの一片")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("file", "number"),
+                name="%(app_label)s_%(class)s_unique_file_number",
+                violation_error_message=_("このファイルには同じ番号の一片が既にあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file} #{self.number}"

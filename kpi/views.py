@@ -16,7 +16,18 @@ from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
-from . import api_examples, chartimage, charts, opendata, presentation, progress, search, selectors, svgchart
+from . import (
+    api_examples,
+    chartimage,
+    charts,
+    opendata,
+    opendatafiles,
+    presentation,
+    progress,
+    search,
+    selectors,
+    svgchart,
+)
 from .models import Indicator, Measure, Observation
 
 CONTENT_TYPES = {
@@ -28,34 +39,47 @@ CONTENT_TYPES = {
 SEARCH_LIMIT = 30
 
 
-def _download(rows, format, basename):
-    """The rows as a download: CSV and JSON streamed as they are read; XLSX written to a temporary file first (a
-    zip cannot be streamed row by row), so memory holds a chunk of rows and the finished file, not the table."""
+def _download(indicators, format, basename):
+    """The open-data table of `indicators` as a download: CSV and JSON streamed as they are read; XLSX written to a
+    temporary file first (a zip cannot be streamed row by row), so memory holds a chunk of rows and the finished
+    file, not the table."""
     if format == "xlsx":
         with tempfile.TemporaryFile() as file:
-            opendata.write_xlsx(rows, file)
+            opendata.write_xlsx(selectors.open_data_rows(indicators), file)
             file.seek(0)
             return attachment(file.read(), CONTENT_TYPES["xlsx"], f"{basename}.xlsx")
+    series = selectors.open_data_series(indicators)
     if format == "json":
-        pieces, filename = opendata.iter_json(rows), f"{basename}.json"
+        pieces = opendata.iter_json_series(series)
     elif format == "csv-sjis":
-        pieces, filename = opendata.iter_csv(rows, encoding="cp932"), f"{basename}-sjis.csv"
+        pieces = opendata.iter_csv_series(series, encoding="cp932")
     else:
-        pieces, filename = opendata.iter_csv(rows), f"{basename}.csv"
+        pieces = opendata.iter_csv_series(series)
     response = StreamingHttpResponse(pieces, content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(format, basename)}"'
     return response
+
+
+def _filename(format, basename):
+    return {"json": f"{basename}.json", "csv-sjis": f"{basename}-sjis.csv"}.get(format, f"{basename}.csv")
 
 
 def observations_download(request, format, area_slug=None):
     """The series table as open data, of one area or (without one in the URL) of all: CSV (UTF-8 with BOM, or
     Shift_JIS), JSON or XLSX."""
     if area_slug is None:
-        return _download(selectors.open_data_rows(), format, "observations")
+        # The whole install: the file built for this data version when there is one (kpi.opendatafiles), else the
+        # table streamed as it is read while a build is queued.
+        if format in opendatafiles.FORMATS:
+            file = opendatafiles.current_file(format)
+            if file is not None:
+                return opendatafiles.file_response(
+                    request, file, CONTENT_TYPES[format], _filename(format, "observations")
+                )
+            opendatafiles.request_build()
+        return _download(None, format, "observations")
     area = url_area(request)
-    return _download(
-        selectors.open_data_rows(Indicator.objects.filter(plan__area=area)), format, f"observations-{area.slug}"
-    )
+    return _download(Indicator.objects.filter(plan__area=area), format, f"observations-{area.slug}")
 
 
 def indicator_download(request, code, format, area_slug):
@@ -63,7 +87,7 @@ def indicator_download(request, code, format, area_slug):
     indicators = Indicator.objects.filter(code=code, plan__area=url_area(request))
     if not indicators.exists():
         raise Http404
-    return _download(selectors.open_data_rows(indicators), format, f"indicator-{code}")
+    return _download(indicators, format, f"indicator-{code}")
 
 
 def indicator_chart_png(request, code, area_slug):
@@ -224,13 +248,14 @@ class OpenDataView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         area = url_area(self.request)
+        row_count, all_row_count = opendatafiles.row_counts(area)  # counted once per data version
         context.update(
             area=area,
             columns=[(name, gettext(meaning)) for name, meaning in opendata.COLUMNS],
             licence=gettext(opendata.LICENCE),
             shift_jis_note=opendata.SHIFT_JIS_NOTE,
-            row_count=Observation.objects.published().filter(indicator__plan__area=area).count(),
-            all_row_count=Observation.objects.published().count(),
+            row_count=row_count,
+            all_row_count=all_row_count,
             api_docs=absolute_url(self.request, "/api/v1/docs/"),
             api_schema=absolute_url(self.request, "/api/v1/schema/"),
             api_examples=api_examples.render(absolute_url(self.request, "/").rstrip("/")),

@@ -374,5 +374,9 @@ def test_every_model_with_data_is_in_the_admin_or_deliberately_not():
         "kpi.publicjudgement",  # derived from the published values on every write (kpi.judgements), never edited
         "vision.pendingupload",  # an import file waiting for its confirmation (vision.uploads)
         "vision.areamembership",  # an inline of the area and of the municipality (管理者 only)
+        # The whole install's open-data files, built by a job per data version (kpi.opendatafiles); nothing to edit.
+        "kpi.opendatabuild",
+        "kpi.opendatafile",
+        "kpi.opendatafilepart",
         "django_rq.dashboard",  # no table: django-rq's queue dashboard, kept out of the admin (RQ_SHOW_ADMIN_LINK)
     } | {label for label in outside if label.startswith("axes.")}

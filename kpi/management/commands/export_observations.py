@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from kpi import opendata
-from kpi.selectors import open_data_rows
+from kpi.selectors import open_data_series
 
 
 class Command(BaseCommand):
@@ -17,8 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="書き出すファイル（省略時は標準出力）")
 
     def handle(self, *args, format, encoding, output, **options):
-        rows = open_data_rows()
-        pieces = opendata.iter_csv(rows, encoding=encoding) if format == "csv" else opendata.iter_json(rows)
+        series = open_data_series()
+        pieces = (
+            opendata.iter_csv_series(series, encoding=encoding)
+            if format == "csv"
+            else opendata.iter_json_series(series)
+        )
         if output:
             with open(output, "wb") as handle:
                 handle.writelines(pieces)

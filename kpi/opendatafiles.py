@@ -1,0 +1,210 @@
+"""The whole install's open-data files (CSV, Shift_JIS CSV and JSON of every area), built in the background once per
+public data version and served as stored files instead of being written row by row for each download.
+
+Where they are kept: in the database (OpenDataFile, its content gzip-compressed in OpenDataFilePart rows of about
+PART_BYTES). Every app server reads the same database, so a file built by a worker on one machine is served by all;
+MEDIA_ROOT is FileSystemStorage on each server's own disk (settings.STORAGES), which another server does not see,
+and the portal has no shared object storage. gzip makes a national CSV about a tenth of its size, and serving reads
+one part at a time, so a worker holds one part (a few MB decompressed) however large the file. A client that accepts
+gzip gets the stored bytes as they are (Content-Encoding: gzip).
+
+When: a download of the whole install finds no file of the current version, streams the table as before and asks
+for a build (request_build). OpenDataBuild's unique data version is the claim: the first request of a version
+creates it and queues the job, the others see it and queue nothing (a claim whose worker died is taken over after
+BUILD_TIMEOUT). Without a job queue (no REDIS_URL) a request does not build inline (it would make the downloader
+wait for every format); `manage.py build_open_data` builds, as a deploy or a cron job can.
+"""
+
+import re
+import zlib
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from vision import dataversion, jobs
+
+from . import opendata, selectors
+from .models import Observation, OpenDataBuild, OpenDataFile, OpenDataFilePart
+
+FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json"
+PART_BYTES = 1024 * 1024  # compressed bytes per stored part
+PIECE_BYTES = 1024 * 1024  # decompressed bytes per piece of a response
+COMPRESS_LEVEL = 6
+BUILD_TIMEOUT = timedelta(hours=1)  # a claim older than this, unfinished, is taken over (its worker died)
+ROW_COUNT_KEY = "open-data-rows:{version}"
+ROW_COUNT_SECONDS = 7 * 24 * 3600  # an old version's count is no longer asked for
+_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+
+
+def current_file(format):
+    """The built file of the current data version in `format` ("csv", "csv-sjis", "json"), or None."""
+    return (
+        OpenDataFile.objects.filter(
+            build__data_version=dataversion.current(), build__finished_at__isnull=False, format=format
+        )
+        .only("pk", "size", "compressed_size", "part_count")
+        .first()
+    )
+
+
+def request_build():
+    """Queue a build of the current data version unless one is built or under way; True when queued."""
+    if not jobs.is_queued():
+        return False
+    version = dataversion.current()
+    now = timezone.now()
+    build, created = OpenDataBuild.objects.get_or_create(data_version=version, defaults={"started_at": now})
+    if not created:
+        if build.finished_at or build.started_at > now - BUILD_TIMEOUT:
+            return False
+        # A claim whose worker died: taken over by the one request whose update finds it unchanged.
+        stale = Q(pk=build.pk, started_at=build.started_at, finished_at__isnull=True)
+        if not OpenDataBuild.objects.filter(stale).update(started_at=now):
+            return False
+    jobs.enqueue(build_files, version)
+    return True
+
+
+class _Parts:
+    """A file written as gzip into parts of PART_BYTES."""
+
+    def __init__(self, file):
+        self.file = file
+        self.compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31)  # 31: the gzip container
+        self.pending = bytearray()
+        self.size = self.compressed_size = self.count = 0
+
+    def write(self, data):
+        self.size += len(data)
+        self.pending += self.compressor.compress(data)
+        while len(self.pending) >= PART_BYTES:
+            self._store(PART_BYTES)
+
+    def _store(self, length):
+        OpenDataFilePart.objects.create(file=self.file, number=self.count, data=bytes(self.pending[:length]))
+        self.compressed_size += len(self.pending[:length])
+        self.count += 1
+        del self.pending[:length]
+
+    def close(self):
+        self.pending += self.compressor.flush()
+        while len(self.pending) > PART_BYTES:
+            self._store(PART_BYTES)
+        self._store(len(self.pending))
+        self.file.size, self.file.compressed_size, self.file.part_count = self.size, self.compressed_size, self.count
+        self.file.save(update_fields=["size", "compressed_size", "part_count"])
+
+
+def _counted(series, count):
+    for head, values in series:
+        count[0] += len(values)
+        yield head, values
+
+
+def build_files(version=None, *, force=False):
+    """Build the files of `version` (the current data version when None): the job request_build queues, and what
+    `manage.py build_open_data` runs. Returns the build, or None when the data moved on to another version first.
+
+    A build whose data change while it runs is labelled with the version it started from, so it is never served
+    (the change moved the version on) and the next download asks for the new one.
+    """
+    current = dataversion.current()
+    if version is None:
+        version = current
+    elif version != current:
+        return None
+    build, _created = OpenDataBuild.objects.get_or_create(data_version=version, defaults={"started_at": timezone.now()})
+    if build.finished_at and not force:
+        return build
+    build.files.all().delete()  # what a dead attempt left
+    build.started_at, build.finished_at, build.row_count = timezone.now(), None, None
+    build.save()
+    count = [0]
+    files = {
+        format: OpenDataFile.objects.create(build=build, format=format, size=0, compressed_size=0, part_count=0)
+        for format in OpenDataFile.Format.values
+    }
+    csv, sjis = _Parts(files["csv"]), _Parts(files["csv-sjis"])
+    # Both CSVs from one read of the table: the Shift_JIS one is the same text through cp932_text (as
+    # opendata.iter_csv_series writes it), without the BOM.
+    for index, text in enumerate(opendata.csv_texts(_counted(selectors.open_data_series(), count))):
+        csv.write((("\ufeff" if index == 0 else "") + text).encode("utf-8"))
+        sjis.write(opendata.cp932_text(text).encode("cp932"))
+    csv.close()
+    sjis.close()
+    json = _Parts(files["json"])
+    for piece in opendata.iter_json_series(selectors.open_data_series()):
+        json.write(piece)
+    json.close()
+    build.finished_at, build.row_count = timezone.now(), count[0]
+    build.save(update_fields=["finished_at", "row_count"])
+    cache.set(ROW_COUNT_KEY.format(version=version), build.row_count, timeout=ROW_COUNT_SECONDS)
+    # Kept: this build and the finished one before it, which a download under way may still be reading.
+    previous = (
+        OpenDataBuild.objects.filter(finished_at__isnull=False, data_version__lt=version)
+        .order_by("-data_version")
+        .values_list("data_version", flat=True)
+        .first()
+    )
+    OpenDataBuild.objects.filter(data_version__lt=previous if previous is not None else version).delete()
+    return build
+
+
+def _stored_parts(file):
+    for number in range(file.part_count):
+        yield bytes(
+            OpenDataFilePart.objects.filter(file_id=file.pk, number=number).values_list("data", flat=True).get()
+        )
+
+
+def _decompressed(parts):
+    """The parts' content in pieces of at most PIECE_BYTES (a part of repetitive text holds 30 times its size)."""
+    decompressor = zlib.decompressobj(31)
+    for part in parts:
+        while part:
+            yield decompressor.decompress(part, PIECE_BYTES)
+            part = decompressor.unconsumed_tail
+    yield decompressor.flush()
+
+
+def file_response(request, file, content_type, filename):
+    """The stored file as a download: its gzip bytes as they are when the client accepts gzip, else decompressed
+    part by part."""
+    if _GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = StreamingHttpResponse(_stored_parts(file), content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = file.compressed_size
+    else:
+        response = StreamingHttpResponse(_decompressed(_stored_parts(file)), content_type=content_type)
+        response["Content-Length"] = file.size
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def row_counts(area):
+    """(rows of the area's open data, rows of the whole install's), each counted once per data version: the whole
+    install's is stored with its build (or counted: a million rows take half a second), the area's is an indexed
+    count of tens of thousands."""
+    version = dataversion.current()
+    key = ROW_COUNT_KEY.format(version=version)
+    total = cache.get(key)
+    if total is None:
+        total = (
+            OpenDataBuild.objects.filter(data_version=version, finished_at__isnull=False)
+            .values_list("row_count", flat=True)
+            .first()
+        )
+        if total is None:
+            total = Observation.objects.published().count()
+        cache.set(key, total, timeout=ROW_COUNT_SECONDS)
+    area_key = f"{key}:{area.pk}"
+    count = cache.get(area_key)
+    if count is None:
+        count = Observation.objects.published().filter(indicator__plan__area=area).count()
+        cache.set(area_key, count, timeout=ROW_COUNT_SECONDS)
+    return count, total

@@ -1,0 +1,150 @@
+"""The whole install's open-data files: built once per data version, served from the database, the same bytes."""
+
+import gzip
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kpi import opendatafiles
+from kpi.models import Observation, OpenDataBuild, OpenDataFile, OpenDataFilePart
+from tests.kpi.factories import ObservationFactory
+from vision import dataversion
+
+pytestmark = pytest.mark.django_db
+
+URLS = {
+    "csv": "/ja/open-data/observations.csv",
+    "csv-sjis": "/ja/open-data/observations-sjis.csv",
+    "json": "/ja/open-data/observations.json",
+}
+
+
+@pytest.fixture
+def values(db):
+    """Two public values (and a draft) beside what the migrations load; the number of public values."""
+    ObservationFactory(value=Decimal("12.5000"), note="𩸽 — 漁獲", indicator__name="観光客数, 延べ")
+    ObservationFactory(value=None, missing_reason="=未調査", fiscal_year=2021)
+    ObservationFactory(value=Decimal("3"), is_published=False)  # a draft: in no file
+    return Observation.objects.published().count()
+
+
+@pytest.fixture
+def queue(monkeypatch):
+    """Jobs as if a worker took them: recorded, not run."""
+    queued = []
+    monkeypatch.setattr(opendatafiles.jobs, "is_queued", lambda queue="default": True)
+    monkeypatch.setattr(opendatafiles.jobs, "enqueue", lambda func, *args, **kwargs: queued.append((func, args)))
+    return queued
+
+
+def _body(response):
+    return b"".join(response.streaming_content)
+
+
+def test_the_built_files_are_the_streamed_downloads_byte_for_byte(client, values, monkeypatch):
+    monkeypatch.setattr(opendatafiles, "PART_BYTES", 64)  # several parts even for a small table
+    streamed = {format: _body(client.get(url)) for format, url in URLS.items()}
+    assert not OpenDataBuild.objects.exists()  # without a job queue a download builds nothing
+
+    build = opendatafiles.build_files()
+    assert build.row_count == values and build.data_version == dataversion.current()
+    assert OpenDataFilePart.objects.filter(file__build=build, file__format="csv").count() > 1
+    for format, url in URLS.items():
+        response = client.get(url)
+        assert _body(response) == streamed[format], format
+        assert int(response["Content-Length"]) == len(streamed[format])
+        assert "Content-Encoding" not in response
+        zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+        assert gzip.decompress(_body(zipped)) == streamed[format]
+        assert response["Content-Disposition"] == client.get(url.replace("/ja/", "/ja/areas/kumamoto/"))[
+            "Content-Disposition"
+        ].replace("-kumamoto", "")
+
+
+def test_building_does_not_move_the_data_version(values):
+    before = dataversion.current()
+    opendatafiles.build_files()
+    assert dataversion.current() == before
+
+
+def test_a_file_of_an_older_version_is_not_served(client, values):
+    opendatafiles.build_files()
+    ObservationFactory(value=Decimal("777"), fiscal_year=2030)
+    assert b"2030" in _body(client.get(URLS["csv"]))
+
+
+def test_downloads_queue_one_build_per_data_version(client, values, queue):
+    client.get(URLS["csv"])
+    client.get(URLS["json"])
+    assert queue == [(opendatafiles.build_files, (dataversion.current(),))]
+    ObservationFactory(fiscal_year=2030)
+    client.get(URLS["csv"])
+    assert len(queue) == 2 and queue[1][1] == (dataversion.current(),)
+    client.get("/ja/areas/kumamoto/open-data/observations.csv")  # one area's download is always streamed
+    assert len(queue) == 2
+
+
+def test_a_build_whose_worker_died_is_queued_again(client, values, queue):
+    client.get(URLS["csv"])
+    OpenDataBuild.objects.update(started_at=timezone.now() - opendatafiles.BUILD_TIMEOUT - timedelta(minutes=1))
+    client.get(URLS["csv"])
+    client.get(URLS["csv"])
+    assert len(queue) == 2
+
+
+def test_the_queued_job_builds_the_version_it_was_queued_for_only_while_it_is_current(values):
+    version = dataversion.current()
+    ObservationFactory(fiscal_year=2030)
+    assert opendatafiles.build_files(version) is None
+    assert opendatafiles.build_files(dataversion.current()).finished_at is not None
+
+
+def test_a_build_keeps_the_previous_one_for_downloads_under_way_and_drops_the_older(values):
+    versions = []
+    for year in (2030, 2031, 2032):
+        ObservationFactory(fiscal_year=year)
+        versions.append(opendatafiles.build_files().data_version)
+    assert sorted(OpenDataBuild.objects.values_list("data_version", flat=True)) == versions[1:]
+    assert OpenDataFile.objects.count() == 2 * len(OpenDataFile.Format.values)
+
+
+def test_the_open_data_page_does_not_count_every_value_once_they_are_built(client, values):
+    opendatafiles.build_files()
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/ja/areas/kumamoto/open-data/")
+    assert page.status_code == 200
+    counts = [query["sql"] for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len(counts) == 1 and "vision_plan" in counts[0]  # the area's own count only
+    assert page.context["all_row_count"] == values
+
+
+def test_the_open_data_page_counts_once_per_data_version(client, values):
+    cache.clear()
+    area = Observation.objects.published().filter(indicator__plan__area__slug="kumamoto").count()
+    page = client.get("/ja/areas/kumamoto/open-data/")
+    assert (page.context["all_row_count"], page.context["row_count"]) == (values, area)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/ja/areas/kumamoto/open-data/")
+    assert not [query for query in captured.captured_queries if "COUNT(" in query["sql"].upper()]
+    ObservationFactory(fiscal_year=2030)
+    assert client.get("/ja/areas/kumamoto/open-data/").context["all_row_count"] == values + 1
+
+
+def test_the_command_builds_the_files(values, capsys):
+    call_command("build_open_data")
+    build = OpenDataBuild.objects.get()
+    assert build.data_version == dataversion.current() and build.row_count == values
+    assert f"{values:,} rows" in capsys.readouterr().out
+    started = build.started_at
+    call_command("build_open_data")  # built already: nothing to do
+    assert OpenDataBuild.objects.get().started_at == started
+    call_command("build_open_data", "--force")
+    assert OpenDataBuild.objects.get().started_at > started
