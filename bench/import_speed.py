@@ -6,7 +6,7 @@ its rows (issue 15's goal: at least 1/3 of bulk_create's rate, i.e. a ratio of 3
     .venv/bin/python bench/import_speed.py                  # SQLite in a temporary file
     BENCH_JOB_ROWS=20000 .venv/bin/python bench/import_speed.py   # a smaller job (default 100,000 rows)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_speed.py
-        (uses a throwaway database named bench_import on that server)
+        (uses a throwaway database named bench_import on that server, or BENCH_DATABASE)
 
 The import validates every row like a form, checks permissions and duplicates, records change history and
 runs in one transaction; bulk_create does none of that.
@@ -25,7 +25,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only")
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     os.environ["BENCH_ADMIN_URL"] = os.environ["DATABASE_URL"]
-    os.environ["DATABASE_URL"] = f"{base}/bench_import"
+    os.environ["DATABASE_URL"] = f"{base}/{os.environ.get('BENCH_DATABASE', 'bench_import')}"
 else:
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'import.sqlite3'}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "kumamoto_portal.settings"
@@ -45,8 +45,9 @@ def recreate_postgres_database():
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS bench_import")
-        cursor.execute("CREATE DATABASE bench_import")
+        name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
     connection.close()
 
 

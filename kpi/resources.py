@@ -304,13 +304,23 @@ class ObservationResource(
         self.existing_baselines = {}
         self._seen = {}
         self._saved = []
-        self._editable = {}
+        self._editable = None  # the ids of the file's indicators this user may edit, once asked
+
+    def _not_imported(self):
+        if "_not_imported_fields" not in self.__dict__:
+            imported = {field.attribute for field in self.get_import_fields()}
+            self._not_imported_fields = [f.name for f in Observation._meta.concrete_fields if f.name not in imported]
+        return self._not_imported_fields
 
     def _may_edit(self, indicator):
-        """roles.can_edit_indicator, asked once per indicator of the file rather than once per row."""
-        if indicator.pk not in self._editable:
-            self._editable[indicator.pk] = roles.can_edit_indicator(self.user, indicator)
-        return self._editable[indicator.pk]
+        """roles.can_edit_indicator, asked of all the file's indicators at once rather than once per row."""
+        if self._editable is None:
+            self._editable = set()
+            ids = [found.pk for found in self.codes.indicators] if self.codes is not None else [indicator.pk]
+            for start in range(0, len(ids), 5000):
+                chunk = Indicator.objects.filter(pk__in=ids[start : start + 5000])
+                self._editable |= set(roles.editable_indicators(self.user, chunk).values_list("pk", flat=True))
+        return indicator.pk in self._editable
 
     def preview_value(self, field, instance):
         if field.attribute == "indicator":
@@ -396,8 +406,9 @@ class ObservationResource(
         if self._meta.clean_model_instances:
             unreadable_value = "value" in errors
             try:
-                # the indicator came from the preloaded dict, so its existence needs no query per row
-                exclude = [*errors, "indicator"]
+                # the indicator came from the preloaded dict, so its existence needs no query per row; the fields a
+                # file cannot set (publication state, timestamps) are as stored or their defaults, not checked again
+                exclude = [*errors, "indicator", *self._not_imported()]
                 instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
                 model_errors = error.message_dict
