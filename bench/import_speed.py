@@ -5,6 +5,7 @@ its rows (issue 15's goal: at least 1/3 of bulk_create's rate, i.e. a ratio of 3
 
     .venv/bin/python bench/import_speed.py                  # SQLite in a temporary file
     BENCH_JOB_ROWS=20000 .venv/bin/python bench/import_speed.py   # a smaller job (default 100,000 rows)
+    BENCH_ROWS=0 .venv/bin/python bench/import_speed.py           # the job only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/import_speed.py
         (uses a throwaway database named bench_import on that server, or BENCH_DATABASE)
 
@@ -65,6 +66,14 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
     plan = Indicator.objects.get(code="S2-G1-N1").plan  # FY2020–2023
+    if ROWS:
+        small_figures(Indicator, Observation, import_observations, connection, transaction, plan)
+    print(f"database: {connection.vendor}")
+    job_figures(Indicator, Observation, plan)
+
+
+def small_figures(Indicator, Observation, import_observations, connection, transaction, plan):
+    """The 10,000-row file through the request's path (import_observations), its dry run, and bulk_create."""
     Indicator.objects.bulk_create(
         Indicator(code=f"BENCH-{n}", plan=plan, area=plan.area, name=f"指標{n}", unit="件") for n in range(ROWS // 4)
     )
@@ -96,7 +105,6 @@ def main():
     print(f"dry run of the same file (all unchanged):      {dry_run:7.2f} s  {ROWS / dry_run:9.0f} rows/s")
     print(f"bulk_create floor:                           {floor:7.2f} s  {ROWS / floor:9.0f} rows/s")
     print(f"ratio import / floor: {imported / floor:.1f}x")
-    job_figures(Indicator, Observation, plan)
 
 
 def job_figures(Indicator, Observation, plan):
