@@ -228,3 +228,25 @@ def test_a_job_may_read_more_rows_than_a_request(inline, administrators, monkeyp
     job = jobs.start(BackgroundJob.Kind.IMPORT, administrators[0], count_rows, three)
     job.refresh_from_db()
     assert (job.state, job.message) == ("failed", "行数が多すぎます（3 行）。2 行以下に分けてください。")
+
+
+# --- queued for a worker ------------------------------------------------------------------------------------
+
+
+@pytest.mark.redis
+def test_a_queued_job_waits_then_a_worker_runs_it_to_done(
+    rq_on_test_redis, administrators, django_capture_on_commit_callbacks
+):
+    from rq import Queue
+
+    from .test_jobs import TestSimpleWorker
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.start(BackgroundJob.Kind.SHEETS_PDF, administrators[0], make_pdf, subject="kumamoto/2025")
+    assert (job.state, jobs.status(job)["over"]) == ("queued", False)
+
+    queue = Queue("default", connection=rq_on_test_redis)
+    TestSimpleWorker([queue], connection=rq_on_test_redis).work(burst=True)
+
+    job.refresh_from_db()
+    assert (job.state, job.result, bytes(job.output)) == ("done", {"pages": 1}, b"%PDF-1.7 test")
