@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +94,7 @@ def run(job_id, func_path, args, kwargs):
     except Exception as error:  # a job's failure is reported to its owner, not lost in a worker's log
         logger.exception("background job %s failed", job_id)
         message = str(error) if _is_for_people(error) else _("処理中にエラーが起きました: %(error)s") % {"error": error}
+        _keep_progress(job_id, done=None)  # how far it got, kept with the job
         BackgroundJob.objects.filter(pk=job_id).update(
             state=BackgroundJob.State.FAILED, message=message, finished_at=timezone.now()
         )
@@ -101,12 +103,24 @@ def run(job_id, func_path, args, kwargs):
         _current.reset(token)
     if isinstance(result, tuple):
         result, output = result
-    progress = cache.get(_progress_key(job_id))
-    # done: all of it, whatever the last report said
-    counts = {"done": progress[1], "total": progress[1]} if progress else {"done": F("total")}
+    _keep_progress(job_id, done="all")
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=BackgroundJob.State.DONE, result=result or {}, output=output, finished_at=timezone.now(), **counts
+        state=BackgroundJob.State.DONE, result=result or {}, output=output, finished_at=timezone.now()
     )
+
+
+def _keep_progress(job_id, done):
+    """Copy the cached progress to the job's row: `done="all"` (it finished), else the last count reported. A job
+    started without a total takes the last reported one."""
+    from .models import BackgroundJob
+
+    job = BackgroundJob.objects.filter(pk=job_id)
+    reported_done, reported_total, _phase = cache.get(_progress_key(job_id)) or (0, 0, "")
+    job.filter(total=0).update(total=reported_total)
+    if done == "all":
+        job.update(done=F("total"))
+    else:
+        job.update(done=Least(reported_done, F("total")))
 
 
 class JobError(Exception):

@@ -84,6 +84,7 @@ def test_progress_is_visible_while_the_work_is_open_and_survives_its_rollback(in
     assert job.state == BackgroundJob.State.FAILED
     assert "行の書き込みに失敗" in job.message
     assert job.finished_at is not None
+    assert (job.done, job.total) == (5, 10)  # how far it got survives the rollback
     assert jobs.status(job)["over"] is True
 
 
