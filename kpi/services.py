@@ -1,7 +1,7 @@
 """Writes to series values: recording, publishing and confirming them. Every change leaves a history row."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,17 +122,29 @@ def write_observations_in_bulk(saved, stored, *, user=None, batch_size=1000):
             if roles.restrict(user, "change", Observation.objects.filter(pk__in=chunk)).count() != len(chunk):
                 raise PermissionDenied(_("この変更を行う権限がありません（担当の範囲の外になります）。"))
     history_user = user if user is not None and user.is_authenticated else None
-    for instances, update in ((creates, False), (updates, True)):
-        if instances:
-            Observation.history.bulk_history_create(
-                instances,
-                update=update,
-                default_user=history_user,
-                default_change_reason="一括取込み",
-                batch_size=batch_size,
-            )
+    for instances, history_type in ((creates, "+"), (updates, "~")):
+        record_history_in_bulk([o.pk for o in instances], history_type, history_user, "一括取込み")
     dataversion.bump()
     observations_written_in_bulk(creates, updates)
+
+
+def record_history_in_bulk(pks, history_type, user, reason, batch_size=5000):
+    """The history records of rows just written, copied by the database from the rows as stored (INSERT … SELECT),
+    with the same columns as simple-history's own records: one statement per batch and no Python object per row,
+    for an import of up to 100,000 values."""
+    history = Observation.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), batch_size):
+            chunk = pks[start : start + batch_size]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_user_id, "
+                f"history_change_reason, history_type) SELECT {columns}, %s, %s, %s, %s "
+                f"FROM {quote(Observation._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                [when, user.pk if user is not None else None, reason, history_type, *chunk],
+            )
 
 
 def observations_written_in_bulk(created, updated):
