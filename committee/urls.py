@@ -28,6 +28,12 @@ urlpatterns = [
         name="sheet_xlsx",
     ),
     path(WORKSPACE + "reviews/<int:year>/sheets.pdf", views._workspace_export(views.sheets_pdf), name="sheets_pdf"),
+    path(WORKSPACE + "reviews/<int:year>/sheets-pdf/", views.SheetsPdfJobView.as_view(), name="sheets_pdf_job"),
+    path(
+        WORKSPACE + "reviews/<int:year>/sheets-pdf/download/",
+        views.SheetsPdfDownloadView.as_view(),
+        name="sheets_pdf_job_download",
+    ),
     path(
         WORKSPACE + "reviews/<int:year>/sheets/<str:code>/sheet.pdf",
         views._workspace_export(views.sheets_pdf),

@@ -3,18 +3,19 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from kpi import progress
 from kpi.models import Indicator, Observation
 from kpi.selectors import indicator_rows, judge_indicator, series_table
-from vision import roles
-from vision.models import Department, Goal, Plan
+from vision import jobs, roles
+from vision.models import BackgroundJob, Department, Goal, Plan
 from vision.selectors import url_area
 from vision.tabular import XLSX_CONTENT_TYPE, attachment
 
@@ -277,6 +278,90 @@ def sheets_pdf(request, year, code=None):
     )
     pdf = exports.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     return attachment(pdf, "application/pdf", f"policy-sheets-{year}{'-' + code if code else ''}.pdf")
+
+
+def make_sheets_pdf(area_slug, year, user_id, base_url, language):
+    """The background job of the all-sheets PDF: the same HTML and PDF as sheets_pdf, for the user who asked (their
+    drafts as they may read them), in their language. Returns the PDF with its file name."""
+    from django.contrib.auth import get_user_model
+    from django.test import RequestFactory
+    from django.urls import resolve, reverse
+    from django.utils import translation
+
+    user = get_user_model().objects.get(pk=user_id)
+    with translation.override(language):
+        path = reverse("committee:sheets_pdf", kwargs={"area_slug": area_slug, "year": year})
+        request = RequestFactory().get(path)
+        request.user, request.resolver_match = user, resolve(path)
+        steps = 3  # the sheets read, the page rendered, the PDF made
+        review, sheets = _sheets_for(request, year)
+        jobs.report(1, steps)
+        html = render_to_string(
+            "committee/print_sheets.html", {"review": review, "sheets": sheets, "printed_at": timezone.now()}, request
+        )
+        jobs.report(2, steps)
+        pdf = exports.html_to_pdf(html, base_url=base_url)
+    return {"filename": f"policy-sheets-{year}.pdf", "sheets": len(sheets)}, pdf
+
+
+class SheetsPdfJobView(WorkspaceMixin, TemplateView):
+    """The all-sheets PDF, made by a background job: start it (POST), follow its progress (`?format=json`: the
+    state alone, for the page's script; without script the page refreshes itself), then download it. Each user
+    sees their own jobs only (vision.roles.visible_jobs)."""
+
+    template_name = "committee/sheets_pdf_job.html"
+
+    def latest_job(self):
+        area, year = url_area(self.request), self.kwargs["year"]
+        mine = roles.visible_jobs(self.request.user, BackgroundJob.objects.defer("output"))
+        return (
+            mine.filter(owner=self.request.user, kind=BackgroundJob.Kind.SHEETS_PDF, subject=f"{area.slug}/{year}")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
+    def get(self, request, *args, **kwargs):
+        job = self.latest_job()
+        if request.GET.get("format") == "json":
+            return JsonResponse(jobs.status(job) if job is not None else {"state": "none", "over": True})
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, area_slug, year):
+        _review(_committee(url_area(request)), year)  # a year without a review is a 404, not a failed job
+        jobs.start(
+            BackgroundJob.Kind.SHEETS_PDF,
+            request.user,
+            make_sheets_pdf,
+            area_slug,
+            year,
+            request.user.pk,
+            request.build_absolute_uri("/"),
+            get_language(),
+            subject=f"{area_slug}/{year}",
+            total=3,
+        )
+        return redirect("committee:sheets_pdf_job", area_slug=area_slug, year=year)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        review = _review(_committee(url_area(self.request)), kwargs["year"])
+        job = self.latest_job()
+        context.update(review=review, job=job, status=jobs.status(job) if job is not None else None)
+        return context
+
+
+class SheetsPdfDownloadView(SheetsPdfJobView):
+    """The PDF the user's latest job made; while there is none, the job's page."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.latest_job()
+        if job is None or job.state != BackgroundJob.State.DONE:
+            return super().get(request, *args, **kwargs)
+        output = BackgroundJob.objects.filter(pk=job.pk).values_list("output", flat=True).get()
+        return attachment(bytes(output), "application/pdf", job.result.get("filename", "policy-sheets.pdf"))
+
+    def post(self, request, *args, **kwargs):
+        raise Http404
 
 
 class PrintSheetsView(WorkspaceMixin, TemplateView):

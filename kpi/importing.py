@@ -137,9 +137,9 @@ def wide_to_long(rows):
             area = [str(row[area_index] or "").strip()] if area_index is not None else []
             dataset.append([str(row[id_index]).strip(), *area, year, kind, *values])
             sources.append((file_row, header))
-            if len(dataset) > tabular.MAX_ROWS:  # each year column is a row to import: the same cap holds
+            if len(dataset) > tabular.row_cap():  # each year column is a row to import: the same cap holds
                 raise ImportFileError(
                     _("値が多すぎます（%(count)s 個以上）。%(limit)s 個以下に分けてください。")
-                    % {"count": len(dataset), "limit": tabular.MAX_ROWS}
+                    % {"count": len(dataset), "limit": tabular.row_cap()}
                 )
     return dataset, sources, errors

@@ -9,6 +9,7 @@ rollback_on_validation_errors, so a file with one bad row writes nothing. Instan
 (one query for the indicators, one for their values) instead of one lookup per row.
 """
 
+import copy
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
 
 from vision import roles
 from vision.models import Department, Plan
@@ -192,6 +194,8 @@ class ObservationLoader(BaseInstanceLoader):
             # one Indicator object per indicator, shared, not one joined copy per value (memory, at 20,000 rows)
             observation.indicator = by_id[observation.indicator_id]
             self.existing[(observation.indicator_id, observation.fiscal_year, observation.kind)] = observation
+            if hasattr(resource, "stored"):  # the row as stored, before the file changes it (written imports)
+                resource.stored[observation.pk] = copy.copy(observation)
         resource.existing_baselines = {
             indicator_id: year for (indicator_id, year, kind) in self.existing if kind == Observation.Kind.BASELINE
         }
@@ -300,6 +304,23 @@ class ObservationResource(
         self.existing_baselines = {}
         self._seen = {}
         self._saved = []
+        self._editable = None  # the ids of the file's indicators this user may edit, once asked
+
+    def _not_imported(self):
+        if "_not_imported_fields" not in self.__dict__:
+            imported = {field.attribute for field in self.get_import_fields()}
+            self._not_imported_fields = [f.name for f in Observation._meta.concrete_fields if f.name not in imported]
+        return self._not_imported_fields
+
+    def _may_edit(self, indicator):
+        """roles.can_edit_indicator, asked of all the file's indicators at once rather than once per row."""
+        if self._editable is None:
+            self._editable = set()
+            ids = [found.pk for found in self.codes.indicators] if self.codes is not None else [indicator.pk]
+            for start in range(0, len(ids), 5000):
+                chunk = Indicator.objects.filter(pk__in=ids[start : start + 5000])
+                self._editable |= set(roles.editable_indicators(self.user, chunk).values_list("pk", flat=True))
+        return indicator.pk in self._editable
 
     def preview_value(self, field, instance):
         if field.attribute == "indicator":
@@ -374,11 +395,7 @@ class ObservationResource(
         errors = dict(import_validation_errors or {})
         for name, message in self.scope_errors(instance).items():
             errors.setdefault(name, message)
-        if (
-            self.user is not None
-            and instance.indicator_id
-            and not roles.can_edit_indicator(self.user, instance.indicator)
-        ):
+        if self.user is not None and instance.indicator_id and not self._may_edit(instance.indicator):
             errors.setdefault(
                 "indicator",
                 _("指標 %(code)s を変更する権限がありません（担当の所管課の指標だけを取り込めます）。")
@@ -389,8 +406,9 @@ class ObservationResource(
         if self._meta.clean_model_instances:
             unreadable_value = "value" in errors
             try:
-                # the indicator came from the preloaded dict, so its existence needs no query per row
-                exclude = [*errors, "indicator"]
+                # the indicator came from the preloaded dict, so its existence needs no query per row; the fields a
+                # file cannot set (publication state, timestamps) are as stored or their defaults, not checked again
+                exclude = [*errors, "indicator", *self._not_imported()]
                 instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             except ValidationError as error:
                 model_errors = error.message_dict
@@ -447,11 +465,53 @@ class ObservationResource(
                 )
 
 
+# Rows per INSERT or UPDATE statement of a written import (and per progress report while writing).
+WRITE_BATCH = 1000
+
+
 class ObservationWriteResource(ObservationResource):
-    """The same import, for writing: no HTML diff per row (nobody reads it), the rest unchanged."""
+    """The same import, for writing: every row is read and validated first exactly as in the dry run (the same
+    errors by row and column), and only a file without a bad row is written, in batches (bulk_create and
+    bulk_update, history with simple-history's bulk helper) instead of one save per row. No diff is kept.
+
+    The batches go around Django's save signals: the data version is bumped here, history is written here, and
+    `services.observations_written_in_bulk` is called with the rows, for anything else that follows their writes.
+    """
 
     class Meta(ObservationResource.Meta):
-        skip_html_diff = True
+        skip_diff = True
+
+    class RowResult(RowResult):
+        """A row's result without the row's str() (its kind's label, translated once per row for nobody)."""
+
+        def add_instance_info(self, instance):
+            self.object_id = getattr(instance, "pk", None)
+
+    def get_row_result_class(self):
+        return self.RowResult
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = {}  # pk → the stored row as it was before this file (the loader's copy)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged as save_observation judges it: the same figures and identity as the stored row."""
+        if import_validation_errors or instance.pk is None:
+            return False
+        from .services import is_unchanged
+
+        return is_unchanged(instance, self.stored[instance.pk])
+
+    def do_instance_save(self, instance, is_create):
+        self._saved.append((instance, is_create))  # written in after_import, once every row has passed
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors() or not self._saved:
+            self._saved = []
+            return
+        from .services import write_observations_in_bulk
+
+        write_observations_in_bulk(self._saved, self.stored, user=self.user, batch_size=WRITE_BATCH)
 
 
 def find_plan(slug, area="", areas=None):

@@ -165,6 +165,8 @@ RQ_QUEUES = (
     else {}
 )
 RQ = {"COMMIT_MODE": "on_db_commit"}
+# An admin import of more rows than this is written by a background job, with a progress page (vision.jobs).
+IMPORT_JOB_THRESHOLD = env.int("IMPORT_JOB_THRESHOLD", default=2_000)
 # The RQ dashboard stays out of the admin until it asks vision.roles like every other admin screen.
 RQ_SHOW_ADMIN_LINK = False
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AreaMembership, Department, Goal, MetroArea, Municipality, Passage, Plan
+from .models import AreaMembership, BackgroundJob, Department, Goal, MetroArea, Municipality, Passage, Plan
 from .scoped import ScopedAdminMixin, ScopedInlineMixin
 
 
@@ -83,3 +83,25 @@ class PassageAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("key", "document", "section", "heading", "text")
     raw_id_fields = ("goal", "assessed_goal")
     ordering = ("area", "topic", "order")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The background jobs a user asked for (a superuser: everyone's), read only: jobs write their own records."""
+
+    list_display = ("__str__", "subject", "state", "done", "total", "created_at", "finished_at")
+    list_filter = ("kind", "state")
+    fields = ("kind", "subject", "owner", "state", "done", "total", "message", "created_at", "finished_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("output")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,22 +9,30 @@ import io
 from functools import wraps
 
 from django import forms
-from django.contrib import messages
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import tabular, uploads
+from . import jobs, tabular, uploads
+from .models import BackgroundJob
 from .tabular import (
     CLEAR_MARKER,
     MAX_FILE_BYTES,
     XLSX_CONTENT_TYPE,
+    CellError,
     ImportFileError,
+    ImportOutcome,
     attachment,
     import_table,
     read_upload,
@@ -124,6 +132,8 @@ class TabularImportAdminMixin:
     def import_view(self, request):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
+        if "job" in request.GET:
+            return self.import_job_view(request, request.GET["job"])
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         outcome = token = None
         if request.method == "POST" and form.is_valid():
@@ -135,7 +145,8 @@ class TabularImportAdminMixin:
                 form.add_error("file", str(error))
             else:
                 if outcome.ok:
-                    token = uploads.stash(data, upload.name, request.user, {"versions": outcome.versions})
+                    meta = {"versions": outcome.versions, "rows": rows_of(outcome)}
+                    token = uploads.stash(data, upload.name, request.user, meta)
         preview = tabular.preview_rows(outcome)[:500] if outcome is not None and outcome.ok else []
         context = self._import_context(
             request,
@@ -159,7 +170,20 @@ class TabularImportAdminMixin:
             )
             return redirect(f"admin:{import_name}")
         data, filename = stashed
-        expected = uploads.stashed_meta(token, request.user).get("versions")
+        meta = uploads.stashed_meta(token, request.user)
+        if meta.get("rows", 0) > settings.IMPORT_JOB_THRESHOLD:
+            job = jobs.start(
+                BackgroundJob.Kind.IMPORT,
+                request.user,
+                run_import_job,
+                self.model._meta.label_lower,
+                token,
+                request.user.pk,
+                subject=self.model._meta.label_lower,
+                total=meta["rows"],
+            )
+            return redirect(f"{reverse(f'admin:{import_name}')}?job={job.pk}")
+        expected = meta.get("versions")
         try:
             outcome = self.run_import(data, filename, request.user, dry_run=False, expected_versions=expected)
         except ImportFileError as error:
@@ -169,13 +193,51 @@ class TabularImportAdminMixin:
             context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
             return TemplateResponse(request, "admin/tabular_import.html", context)
         uploads.discard(token, request.user)
+        return self._imported(request, outcome.totals)
+
+    def _imported(self, request, totals):
+        """Today's result of a written import: the counts as a message, on the list of the rows."""
         self.message_user(
             request,
-            _("取り込みました: 新規 %(new)s 件、変更 %(update)s 件、変更なし %(skip)s 件。") % outcome.totals,
+            _("取り込みました: 新規 %(new)s 件、変更 %(update)s 件、変更なし %(skip)s 件。") % totals,
             messages.SUCCESS,
         )
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    def import_job_view(self, request, job_id):
+        """A large import's progress while its job works (`&format=json`: the state alone, for the page's script),
+        then the same result as a small import's: the counts on the list, or every error by row and column."""
+        job = jobs.visible_job(
+            request.user, job_id, kind=BackgroundJob.Kind.IMPORT, subject=self.model._meta.label_lower
+        )
+        if job is None:
+            raise Http404
+        status = jobs.status(job)
+        if request.GET.get("format") == "json":
+            return JsonResponse(status)
+        if job.state == BackgroundJob.State.DONE and job.result.get("ok"):
+            return self._imported(request, job.result["totals"])
+        if job.is_over:
+            outcome = None
+            if job.state == BackgroundJob.State.DONE:
+                outcome = ImportOutcome(
+                    layout=job.result.get("layout", ""),
+                    totals=job.result.get("totals", {}),
+                    errors=[CellError(*error) for error in job.result.get("errors", [])],
+                )
+            else:
+                self.message_user(request, job.message, messages.ERROR)
+            context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
+            return TemplateResponse(request, "admin/tabular_import.html", context)
+        import_name, _export = self._import_names()
+        context = self._import_context(
+            request,
+            job=job,
+            status=status,
+            status_url=f"{reverse(f'admin:{import_name}')}?job={job.pk}&format=json",
+        )
+        return TemplateResponse(request, "admin/job_progress.html", context)
 
     def export_view(self, request, format):
         """What this user may see, in the columns the import reads (CSV UTF-8 with BOM, or XLSX)."""
@@ -186,3 +248,37 @@ class TabularImportAdminMixin:
         if format == "xlsx":
             return attachment(dataset.export("xlsx"), XLSX_CONTENT_TYPE, f"{name}.xlsx")
         return attachment(dataset.export("csv").encode("utf-8-sig"), "text/csv; charset=utf-8", f"{name}.csv")
+
+
+def rows_of(outcome):
+    """How many rows an import writes or checks (a wide file's: one per year cell), from its dry run's counts."""
+    return sum(outcome.totals.get(kind, 0) for kind in ("new", "update", "delete", "skip"))
+
+
+# The errors a job keeps for its result page: the page lists them all today, but a 100,000-row file of errors
+# would make a result larger than the file.
+MAX_JOB_ERRORS = 1000
+
+
+def run_import_job(label, token, user_id):
+    """The background job of a large import: write the stashed file through its ModelAdmin's run_import, as the
+    confirmation of a small one does, and keep the counts or the errors for the result page."""
+    user = get_user_model().objects.get(pk=user_id)
+    model_admin = admin.site._registry[apps.get_model(label)]
+    stashed = uploads.redeem(token, user)
+    if stashed is None:
+        raise jobs.JobError(gettext("取込みの確認期限が切れました。もう一度ファイルを選んでください。"))
+    data, filename = stashed
+    expected = uploads.stashed_meta(token, user).get("versions")
+    try:
+        outcome = model_admin.run_import(data, filename, user, dry_run=False, expected_versions=expected)
+    except ImportFileError as error:
+        raise jobs.JobError(str(error)) from error
+    if outcome.ok:
+        uploads.discard(token, user)
+    return {
+        "ok": outcome.ok,
+        "layout": outcome.layout,
+        "totals": dict(outcome.totals),
+        "errors": [[error.row, error.column, str(error.message)] for error in outcome.errors[:MAX_JOB_ERRORS]],
+    }

@@ -699,3 +699,59 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BackgroundJob(models.Model):
+    """時間のかかる処理（大きなファイルの取込み、全シートの PDF）の状態・進み具合・結果。依頼した本人だけが見る。"""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("一括取込み")
+        SHEETS_PDF = "sheets_pdf", _("全シートの PDF")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        RUNNING = "running", _("実行中")
+        DONE = "done", _("完了")
+        FAILED = "failed", _("失敗")
+
+    kind = models.CharField(_("種類"), max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("依頼した利用者"), on_delete=models.CASCADE, related_name="+"
+    )
+    # What the job works on, for finding it again: the model's label of an import ("kpi.observation"), the
+    # area and year of a PDF ("kumamoto/2025").
+    subject = models.CharField(_("対象"), max_length=100, blank=True)
+    state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("処理済み"), default=0)
+    total = models.PositiveIntegerField(_("全体"), default=0)
+    message = models.TextField(_("メッセージ"), blank=True)
+    result = models.JSONField(_("結果"), default=dict, blank=True)
+    output = models.BinaryField(_("作成したファイル"), null=True, blank=True)
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    # Not public data: a job's progress does not move the public data version (vision.dataversion).
+    is_public_data = False
+
+    class Meta:
+        verbose_name = _("バックグラウンド処理")
+        verbose_name_plural = _("バックグラウンド処理")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")) | Q(total=0),
+                name="%(app_label)s_%(class)s_done_within_total",
+                violation_error_message=_("処理済みの件数が全体の件数を超えています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(state__in=("done", "failed")),
+                name="%(app_label)s_%(class)s_finished_only_when_over",
+                violation_error_message=_("終了日時は、完了または失敗した処理にだけあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def is_over(self):
+        return self.state in (self.State.DONE, self.State.FAILED)

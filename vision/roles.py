@@ -58,7 +58,9 @@ ROLE_PERMISSIONS = {
         "vision": {
             model: _ALL
             for model in ("metroarea", "municipality", "areamembership", "department", "plan", "goal", "passage")
-        },
+        }
+        # their own background jobs, listed (visible_jobs); nobody edits a job's record
+        | {"backgroundjob": _READ},
         "agreements": {
             model: _ALL
             for model in (
@@ -213,6 +215,12 @@ def restrict(user, action, queryset):
     label = _label(model)
     if label == "committee.comment":
         return _restrict_comments(user, action, queryset)
+    if label == "vision.backgroundjob":
+        return (
+            visible_jobs(user, queryset)
+            if action == "view" and has_model_permission(user, action, model)
+            else (queryset.none())
+        )
     if not has_model_permission(user, action, model):
         return queryset.none()
     if is_administrator(user):
@@ -233,7 +241,7 @@ def permits(user, action, obj):
     if obj is None:
         return False
     model = type(obj)
-    if _label(model) != "committee.comment":
+    if _label(model) not in ("committee.comment", "vision.backgroundjob"):
         if not has_model_permission(user, action, model):
             return False
         if is_administrator(user):
@@ -330,6 +338,14 @@ def editable_agreements(user, queryset):
 
 
 # --- the committee workspace and its remarks -----------------------------------------------------------------
+
+
+def visible_jobs(user, queryset):
+    """The background jobs (an import's, a PDF's) whose progress and result this user may see: their own; a
+    superuser's, everyone's. A job's result is what its owner may read, so nobody else sees it, 管理者 included."""
+    if not is_signed_in(user):
+        return queryset.none()
+    return queryset if user.is_superuser else queryset.filter(owner=user)
 
 
 def can_use_workspace(user, area):

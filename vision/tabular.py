@@ -24,7 +24,7 @@ from import_export import widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
 
-from . import dataversion
+from . import dataversion, jobs
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,6 +47,16 @@ def neutralise(text):
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# A background job (vision.jobs) writes in batches without a diff per row, so it may take more rows; the byte cap
+# (MAX_FILE_BYTES, the same for every upload) is what bounds its memory.
+JOB_MAX_ROWS = 100_000
+
+
+def row_cap() -> int:
+    """The most rows a file may have here: more inside a background job."""
+    return JOB_MAX_ROWS if jobs.in_job() else MAX_ROWS
+
+
 # The widest file staff have is the committee's wide layout: indicator_id, kind and one column per fiscal year.
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 10_000
@@ -130,10 +140,10 @@ def _check_size(data: bytes):
 
 
 def _check_rows(count: int):
-    if count > MAX_ROWS:
+    if count > row_cap():
         raise ImportFileError(
             _("行数が多すぎます（%(count)s 行）。%(limit)s 行以下に分けてください。")
-            % {"count": count, "limit": MAX_ROWS}
+            % {"count": count, "limit": row_cap()}
         )
 
 
@@ -365,6 +375,19 @@ def _column_of(resource, attribute):
     return attribute if attribute != NON_FIELD_ERRORS else ""
 
 
+def _report_rows(resource, total):
+    """Each row the resource has read counts towards the progress of the background job running it, if any."""
+    after_import_row = resource.after_import_row
+
+    def reporting(row, row_result, **kwargs):
+        after_import_row(row, row_result, **kwargs)
+        number = kwargs.get("row_number") or 0
+        if jobs.every(number, total):
+            jobs.report(number, total, phase=jobs.CHECKING)
+
+    resource.after_import_row = reporting
+
+
 def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
     """Run a django-import-export resource over a dataset in one transaction and report by file row and column."""
     outcome = ImportOutcome(layout=layout, errors=list(cell_errors))
@@ -382,6 +405,7 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
         if not outcome.errors:
             outcome.errors.append(CellError(2, "", _("取り込む値がありません。")))
         return outcome
+    _report_rows(resource, len(dataset))
     writes = not (dry_run or cell_errors)
     # A written import moves the public data version on once, not once per row; a dry run rolls back and moves nothing.
     with dataversion.batch() if writes else contextlib.nullcontext():
@@ -403,6 +427,8 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
         for number, row_errors in result.row_errors()
         if any(isinstance(e.error, IntegrityError) for e in row_errors)
     ]
+    if any(isinstance(e.error, IntegrityError) for e in result.base_errors):
+        collisions.append(1)  # a batch written at the end of the file (kpi.resources.ObservationWriteResource)
     if collisions:  # one message, not one raw database error per row
         outcome.errors = [
             CellError(
@@ -608,7 +634,9 @@ class KeepOnBlankMixin:
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.readonly or not field.attribute or field.column_name not in row:
             return super().import_field(field, instance, row, is_m2m, **kwargs)
-        key_columns = {self.fields[name].column_name for name in self.get_import_id_fields()}
+        key_columns = self.__dict__.get("_key_columns")
+        if key_columns is None:  # once per import, not once per cell
+            key_columns = self._key_columns = {self.fields[name].column_name for name in self.get_import_id_fields()}
         cell = row[field.column_name]
         if field.column_name in key_columns or not (is_blank(cell) or is_clear_marker(cell)):
             return super().import_field(field, instance, row, is_m2m, **kwargs)
