@@ -459,6 +459,9 @@ class RoleAssignment(models.Model):
     initiative = models.TextField(_("取組内容"))
     central_role = models.TextField(_("甲の役割"))
     partner_role = models.TextField(_("乙の役割"))
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
+    )
 
     objects = RoleAssignmentManager()
     history = HistoricalRecords()

@@ -622,6 +622,9 @@ class Review(models.Model):
         blank=True,
     )
     note = models.TextField(_("備考"), blank=True)
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
+    )
 
     objects = ReviewManager()
 
@@ -716,6 +719,9 @@ class Evaluation(models.Model):
     issues_text = models.TextField(_("課題・検証"), blank=True, help_text=_("所管課による課題と検証。"))
     committee_opinion = models.TextField(_("委員会の意見"), blank=True)
     rating = models.CharField(_("評価"), max_length=1, choices=Rating.choices, blank=True)
+    lock_version = models.PositiveIntegerField(
+        _("版（同時編集の確認用）"), default=1, help_text=_("保存のたびに1つ増え、古い画面からの保存を見分けます。")
+    )
 
     objects = EvaluationManager()
     history = HistoricalRecords()

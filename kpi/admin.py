@@ -33,6 +33,7 @@ class IndicatorPlacementInline(ScopedInlineMixin, admin.TabularInline):
 class ObservationInline(ScopedInlineMixin, admin.TabularInline):
     model = Observation
     form = ObservationForm
+    version_kept_by_service = True  # IndicatorAdmin.save_formset: kpi.services with each row's expected version
     fields = (
         "fiscal_year",
         "kind",
@@ -304,6 +305,7 @@ class TargetRevisionInline(ScopedInlineMixin, admin.TabularInline):
 
 @admin.register(Observation)
 class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
+    version_kept_by_service = True  # save_model: kpi.services.save_observation checks and moves lock_version
     # What staff check in a list, narrow enough for a 1280 px screen with the longest indicator name: the name is
     # cut short (the whole name in its tooltip) and the comparator rides with the value (7,000以上).
     list_display = (

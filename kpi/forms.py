@@ -63,6 +63,8 @@ def check_actual(form, value_field, provisional_field, reason_field):
 class ObservationForm(StaleFormMixin, forms.ModelForm):
     """A series value in the admin (its own page and the indicator's inline), with the version it was read at."""
 
+    moves_version = False  # kpi.services.save_observation checks the version read and moves it on
+
     value = NumberField(label=_("値"))
 
     class Meta:

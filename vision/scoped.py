@@ -60,6 +60,16 @@ class StaleFormMixin:
             raise ValidationError(stale_message(stored))
         return cleaned
 
+    # False where a service checks and moves the version itself (series values: kpi.services.save_observation).
+    moves_version = True
+
+    def save(self, commit=True):
+        # Every save of an existing row moves its version on, however the admin saves it afterwards (a
+        # ModelAdmin.save_model that calls a service, an inline formset, which saves only the rows that changed).
+        if self.moves_version and self.instance.pk is not None and LOCK_FIELD in self.cleaned_data:
+            setattr(self.instance, LOCK_FIELD, self.cleaned_data[LOCK_FIELD] + 1)
+        return super().save(commit)
+
 
 def stale_message(stored):
     """「この画面を開いた後に 〇〇 が変更しました」, with who and when, from the row's history when it has one."""
@@ -77,6 +87,10 @@ def stale_message(stored):
 
 class ScopedAdminMixin:
     """What a user sees and changes in the admin is what `vision.roles.restrict` gives them, on every path."""
+
+    # True where the model's service checks the row's version and moves it on (kpi.services for series values):
+    # the change form still refuses a stale version, but leaves the counting to the service.
+    version_kept_by_service = False
 
     def get_queryset(self, request):
         return roles.restrict(request.user, "view", super().get_queryset(request))
@@ -99,21 +113,16 @@ class ScopedAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if (
-            obj is None
-            or not _has_lock(self.model)
-            or any(LOCK_FIELD in fields for _name, opts in fieldsets for fields in [_flatten(opts["fields"])])
-        ):
-            return fieldsets
-        (name, opts), *rest = fieldsets
-        return [(name, {**opts, "fields": (*opts["fields"], LOCK_FIELD)}), *rest]
+        return fieldsets if obj is None else _with_lock_field(self.model, fieldsets)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and LOCK_FIELD in form.base_fields:
-            form.base_fields[LOCK_FIELD].widget = forms.HiddenInput()
             if not issubclass(form, StaleFormMixin):
-                form = type(form.__name__, (StaleFormMixin, form), {})
+                # A subclass builds its fields anew from Meta: the widget is set on the class that is returned.
+                moves = not self.version_kept_by_service
+                form = type(form.__name__, (StaleFormMixin, form), {"moves_version": moves})
+            form.base_fields[LOCK_FIELD].widget = forms.HiddenInput()
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -126,8 +135,6 @@ class ScopedAdminMixin:
     # --- writes: checked again after they are made, inside the admin's transaction ---------------------------
 
     def save_model(self, request, obj, form, change):
-        if change and _has_lock(self.model):
-            obj.lock_version = (form.cleaned_data.get(LOCK_FIELD) or obj.lock_version) + 1
         super().save_model(request, obj, form, change)
         roles.check_written(request.user, "change" if change else "add", obj)
 
@@ -253,6 +260,9 @@ class ScopedAdminMixin:
 class ScopedInlineMixin:
     """An inline's rows are the parent's: changing them needs change permission on the parent object."""
 
+    # True where the parent admin's save_formset hands the rows to a service that checks their versions itself.
+    version_kept_by_service = False
+
     def get_queryset(self, request):
         return roles.restrict(request.user, "view", super().get_queryset(request))
 
@@ -271,6 +281,22 @@ class ScopedInlineMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + [name for name in roles.locked_fields(request.user, self.model) if name not in fields]
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_lock_field(self.model, super().get_fieldsets(request, obj))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Each existing row's form carries the version it was read at and is refused when the row has moved on
+        since (another page saved it), like a change form (StaleFormMixin)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        if LOCK_FIELD in formset.form.base_fields and not self.version_kept_by_service:
+            if not issubclass(formset.form, StaleFormMixin):
+                formset.form = type(formset.form.__name__, (StaleFormMixin, formset.form), {})
+            formset.form.base_fields[LOCK_FIELD].widget = forms.HiddenInput()
+            # A row added on the page has no version to send (the model's default applies); an existing row
+            # without one is refused as stale by StaleFormMixin.clean.
+            formset.form.base_fields[LOCK_FIELD].required = False
+        return formset
 
 
 class ScopedResourceMixin:
@@ -329,6 +355,14 @@ NON_FIELD = "__all__"
 
 def _has_lock(model):
     return any(field.name == LOCK_FIELD for field in model._meta.concrete_fields)
+
+
+def _with_lock_field(model, fieldsets):
+    """The fieldsets with the version field added (hidden) to the first, for a model that has one."""
+    if not _has_lock(model) or any(LOCK_FIELD in _flatten(opts["fields"]) for _name, opts in fieldsets):
+        return fieldsets
+    (name, opts), *rest = fieldsets
+    return [(name, {**opts, "fields": (*opts["fields"], LOCK_FIELD)}), *rest]
 
 
 def _flatten(fields):

@@ -49,6 +49,7 @@ def review_form(review, **overrides):
         "opened_on": "",
         "meeting": review.meeting_id or "",
         "note": "管理画面から書き換え",
+        "lock_version": review.lock_version,  # the hidden field the change form carries (concurrent edits)
         "evaluations-TOTAL_FORMS": "0",
         "evaluations-INITIAL_FORMS": "0",
     }
@@ -64,6 +65,7 @@ def evaluation_form(evaluation, **overrides):
         "direction_text": "管理画面から書き換え",
         "issues_text": evaluation.issues_text,
         "committee_opinion": "",
+        "lock_version": evaluation.lock_version,
     }
     data.update(overrides)
     return data
