@@ -138,6 +138,17 @@ def assert_no_horizontal_scroll(page):
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px: {page.evaluate(_WIDE_ELEMENTS_JS)}"
 
 
+def assert_no_clipped_table_cells(page):
+    """On a phone, a KPI table is a stack of cards inside a box that may scroll: no cell's text may run past its
+    card (a long 最新の測定値 with its 「（平成30年の値・平成30年度報告）」 once did, cut off at the card's edge)."""
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('table.kpi-table td, table.kpi-table th')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent.trim().slice(0, 40))"""
+    )
+    assert not clipped, f"{page.url}: cells wider than their card: {clipped[:5]}"
+
+
 def assert_no_axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 

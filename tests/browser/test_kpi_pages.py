@@ -6,7 +6,12 @@ import io
 import pytest
 
 from kpi.models import Observation
-from tests.browser.conftest import assert_no_axe_violations, assert_no_horizontal_scroll, save_screenshot
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    assert_no_clipped_table_cells,
+    assert_no_horizontal_scroll,
+    save_screenshot,
+)
 
 PAGES = {
     "home": "/ja/",
@@ -61,6 +66,7 @@ def test_every_progress_page_type_renders_and_passes_axe(open_page, live_referen
             assert svg_points(page) == expected_points("S1-G2-N1")
         if width == 375:
             assert_no_horizontal_scroll(page)
+            assert_no_clipped_table_cells(page)
         save_screenshot(page, f"progress-{name}-{width}")
         assert_no_axe_violations(page)
         if name in ("indicator", "embed"):
