@@ -1,6 +1,7 @@
 """Reads of indicators and their series that pages, exports and the progress judgement share."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
 
@@ -147,11 +148,15 @@ def open_data_series(indicators=None, *, published_only=True):
 
 
 def open_data_rows(indicators=None, *, published_only=True):
-    """One dict per series value (the columns of kpi.opendata.FIELDNAMES), in the order of open_data_series."""
+    """One dict per series value (the columns of kpi.opendata.FIELDNAMES), in the order of open_data_series; the
+    value a Decimal on every database (open_data_series gives PostgreSQL's as the text the CSV writes)."""
     names = OPEN_DATA_HEAD + OPEN_DATA_TAIL
     for head, values in open_data_series(indicators, published_only=published_only):
         for tail in values:
-            yield dict(zip(names, head + tail, strict=True))
+            row = dict(zip(names, head + tail, strict=True))
+            if isinstance(row["value"], str):
+                row["value"] = Decimal(row["value"])
+            yield row
 
 
 def _open_data_chunk(indicators, paths, published_only):
