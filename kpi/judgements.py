@@ -20,7 +20,7 @@ from collections import namedtuple
 from contextlib import contextmanager
 
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from . import progress
 
@@ -57,21 +57,17 @@ FIELDS = (
 )
 
 
+def measured_order(observation):
+    """How recent a measured value is: by the year it measures, then the year it was reported; on a tie the actual
+    (as the plan reported it) before the baseline."""
+    return (observation.measured_year or observation.fiscal_year, observation.fiscal_year, observation.kind == "actual")
+
+
 def latest_measured(observations):
-    """The latest measured value among an indicator's values: an actual or the baseline with a value, by the year it
-    measures, then the year it was reported; on a tie the actual (as the plan reported it)."""
-    latest = None
-    for observation in observations:
-        if observation.kind == "target" or observation.value is None:
-            continue
-        key = (
-            observation.measured_year or observation.fiscal_year,
-            observation.fiscal_year,
-            observation.kind == "actual",
-        )
-        if latest is None or key > latest[0]:
-            latest = (key, observation)
-    return latest[1] if latest else None
+    """The latest measured value among an indicator's values (an actual or the baseline with a value), by
+    measured_order."""
+    measured = [o for o in observations if o.kind != "target" and o.value is not None]
+    return max(measured, key=measured_order, default=None)
 
 
 def final_target(observations):
@@ -88,12 +84,12 @@ _FIGURES = ("value", "comparator", "measured_year", "is_provisional", "missing_r
 
 def _published_values(indicator_ids, using):
     """indicator id → its published values (Value), in two queries (values, then target revisions)."""
-    from .models import Observation, TargetRevision
+    from .models import PUBLIC_ROWS, Observation, TargetRevision
 
     rows = (
         Observation.objects.using(using)
         .filter(indicator_id__in=indicator_ids)
-        .filter(Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True))
+        .filter(PUBLIC_ROWS)
         .order_by("indicator_id", "fiscal_year", "kind")
         .values_list(
             "indicator_id",

@@ -332,6 +332,11 @@ class PublicFigureIterable(models.query.ModelIterable):
             yield observation
 
 
+# The rows whose figures the public sees: published ones, and published ones waiting for a correction or a
+# retraction (their published_* copy is the public figure). Readers of plain values pick that copy themselves.
+PUBLIC_ROWS = Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True)
+
+
 class ObservationQuerySet(models.QuerySet):
     _drafts_of = None
 
@@ -346,18 +351,13 @@ class ObservationQuerySet(models.QuerySet):
         A new value waits for publication; a correction or a retraction of a published value leaves the published
         figure public until it is itself published.
         """
-        queryset = self.filter(Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True))
+        queryset = self.filter(PUBLIC_ROWS)
         queryset._iterable_class = PublicFigureIterable
         return queryset
 
     def published_or_drafts_of(self, indicator_ids):
         """Public figures, except for the indicators in `indicator_ids`, whose drafts are read as they are."""
-        queryset = self.filter(
-            Q(is_published=True)
-            | Q(pending_correction=True)
-            | Q(pending_retraction=True)
-            | Q(indicator__in=indicator_ids)
-        )
+        queryset = self.filter(PUBLIC_ROWS | Q(indicator__in=indicator_ids))
         queryset._iterable_class = PublicFigureIterable
         queryset._drafts_of = set(indicator_ids)
         return queryset

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast
 from vision.models import Goal, Passage
 
 from . import judgements, presentation, progress
-from .models import Indicator, IndicatorPlacement, Observation, PublicJudgement
+from .models import PUBLIC_ROWS, Indicator, IndicatorPlacement, Observation, PublicJudgement
 
 
 def series_for(indicator) -> progress.Series:
@@ -170,9 +170,7 @@ def _open_data_chunk(indicators, paths, published_only):
     observations = Observation.objects.filter(indicator_id__in=[indicator[0] for indicator in indicators])
     figures = {name: F(name) for name in _OPEN_DATA_FIGURES.values()}
     if published_only:
-        observations = observations.filter(
-            Q(is_published=True) | Q(pending_correction=True) | Q(pending_retraction=True)
-        )
+        observations = observations.filter(PUBLIC_ROWS)
         # The published copy while a correction waits (chosen by the database: half the columns to read).
         figures = {
             name: Case(When(pending_correction=True, then=F(f"published_{name}")), default=F(name)) for name in figures
@@ -498,12 +496,7 @@ def area_standing(plans, counts):
                 continue
             # a baseline is a measured value too (the second plan's 494 measures 平成31年); on a tie the actual,
             # as the earlier plan reported it, is shown
-            key = (
-                measured.measured_year or measured.fiscal_year,
-                measured.fiscal_year,
-                measured.kind == Observation.Kind.ACTUAL,
-                other.indicator.plan.start_fiscal_year,
-            )
+            key = (*judgements.measured_order(measured), other.indicator.plan.start_fiscal_year)
             if latest is None or key > latest[0]:
                 latest = (key, measured, other.indicator)
         standings.append(
