@@ -49,6 +49,18 @@ def current() -> int:
     return value
 
 
+def current_and_entry(key):
+    """The data version now and the cache's entry under `key`, read together: one round trip to a shared cache
+    (the public page cache asks for both on every request)."""
+    if not _cache_is_shared():
+        return _read_database(), cache.get(key)
+    found = cache.get_many([CACHE_KEY, key])
+    version = found.get(CACHE_KEY)
+    if version is None:
+        version = current()
+    return version, found.get(key)
+
+
 def _publish():
     cache.set(CACHE_KEY, _read_database(), timeout=None)
 

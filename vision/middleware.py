@@ -18,10 +18,11 @@ PRIVATE = ("workspace", "accounts")
 class PublicPageCacheMiddleware:
     """Serve public pages from the shared cache, keyed by their full URL, the release and the public data version.
 
-    It sits right after WhiteNoise, before sessions, locale, CSRF and auth, so a hit costs two cache reads (the
-    version, the page) and none of the rest. The language and the area are in the URL, and every change to the
-    portal's data moves the version (vision.dataversion), so a hit is never older than the data: an old version's
-    pages are simply no longer asked for, and expire. The release (vision.release: RELEASE_ID, or a fingerprint of
+    It sits right after WhiteNoise, before sessions, locale, CSRF and auth, so a hit costs one round trip to the
+    cache (the version and the page, read together) and none of the rest. The language and the area are in the URL;
+    every change to the portal's data moves the version (vision.dataversion), and an entry is served only when it
+    was rendered at the version of now, so a hit is never older than the data: an older entry is rendered again
+    and replaced. The release (vision.release: RELEASE_ID, or a fingerprint of
     the installed code and templates) is in the key too, so new code never serves a page the old code rendered,
     whether or not its deploy ran `migrate`.
 
@@ -49,10 +50,9 @@ class PublicPageCacheMiddleware:
             if self._is_public(request, response):
                 patch_cache_control(response, public=True, no_cache=True)
             return response
-        version = dataversion.current()
-        key = self._key(request, version)
-        entry = cache.get(key)
-        if entry is not None:
+        key = self._key(request)
+        version, entry = dataversion.current_and_entry(key)
+        if entry is not None and entry["version"] == version:
             return self._from_entry(request, entry, hit=True)
         response = self.get_response(request)
         if not self._is_public(request, response):
@@ -80,16 +80,21 @@ class PublicPageCacheMiddleware:
             and not response.has_header("Cache-Control")
         )
 
-    def _key(self, request, version):
+    def _key(self, request):
         # The full URL: scheme, host (canonical links use it without PORTAL_ORIGIN), path and query string.
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"{self.KEY_PREFIX}:{release.current()}:{version}:{hashlib.sha256(url.encode()).hexdigest()}"
+        return f"{self.KEY_PREFIX}:{release.current()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
     @staticmethod
     def _entry(response, version):
         digest = hashlib.sha256(response.content).hexdigest()[:16]
         headers = [(name, value) for name, value in response.items() if name.lower() not in ("etag", "cache-control")]
-        return {"etag": f'"{version}-{release.current()}-{digest}"', "headers": headers, "content": response.content}
+        return {
+            "version": version,
+            "etag": f'"{version}-{release.current()}-{digest}"',
+            "headers": headers,
+            "content": response.content,
+        }
 
     @staticmethod
     def _from_entry(request, entry, *, hit):

@@ -145,7 +145,7 @@ def test_an_answer_that_is_not_anonymous_safe_is_not_stored(prepare):
 
     middleware(RequestFactory().get("/ja/some-page/"))
 
-    key = middleware._key(RequestFactory().get("/ja/some-page/"), dataversion.current())
+    key = middleware._key(RequestFactory().get("/ja/some-page/"))
     assert caches["default"].get(key) is None
 
 
@@ -203,4 +203,32 @@ def test_on_the_shared_cache_a_change_committed_elsewhere_shows_on_the_next_requ
         assert response["X-Page-Cache"] == "miss"
         assert "市内総生産額（改）" in response.content.decode()
         assert client.get(PAGE)["X-Page-Cache"] == "hit"
+        caches["default"].clear()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_on_the_shared_cache_a_hit_is_one_round_trip(live_reference_data, test_redis):
+    """The version and the page are read together (MGET), not one after the other: a hit's cost is mostly its
+    round trips to Redis."""
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": TEST_REDIS_URL}}
+    with override_settings(CACHES=redis_cache):
+        caches["default"].clear()
+        client = Client()
+        client.get(PAGE)
+        commands = []
+        connection = caches["default"]._cache.get_client(PAGE)
+        original = type(connection).execute_command
+
+        def counting(self, *args, **kwargs):
+            commands.append(args[0])
+            return original(self, *args, **kwargs)
+
+        type(connection).execute_command = counting
+        try:
+            response = client.get(PAGE)
+        finally:
+            type(connection).execute_command = original
+        assert response["X-Page-Cache"] == "hit"
+        assert commands == ["MGET"]
         caches["default"].clear()
