@@ -1,6 +1,7 @@
 """The server-side cache of public pages: keyed by full URL and data version, only for anonymous-safe answers,
 revalidated by browsers with an ETag (vision.middleware.PublicPageCacheMiddleware)."""
 
+import gzip
 from decimal import Decimal
 
 import pytest
@@ -232,3 +233,37 @@ def test_on_the_shared_cache_a_hit_is_one_round_trip(live_reference_data, test_r
         assert response["X-Page-Cache"] == "hit"
         assert commands == ["MGET"]
         caches["default"].clear()
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_page_compressed(client, reference_data):
+    plain = client.get(PAGE)
+    for said in ("miss", "hit"):
+        client_cache = caches["default"]
+        if said == "miss":
+            client_cache.clear()
+        zipped = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+        assert zipped["X-Page-Cache"] == said
+        assert zipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.content) == plain.content
+        assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 3
+        assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert int(plain["Content-Length"]) == len(plain.content)
+    assert "Content-Encoding" not in plain
+
+
+def test_the_compressed_copy_has_its_own_etag_and_revalidates(client, reference_data):
+    plain_etag = client.get(PAGE)["ETag"]
+    zipped_etag = client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+
+    assert zipped_etag != plain_etag
+    assert client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped_etag).status_code == 304
+    assert client.get(PAGE, HTTP_IF_NONE_MATCH=plain_etag).status_code == 304
+    assert client.get(PAGE, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain_etag).status_code == 200
+
+
+def test_a_tiny_answer_is_not_compressed():
+    middleware = _middleware(HttpResponse("page"))
+    response = middleware(RequestFactory().get("/ja/page/", HTTP_ACCEPT_ENCODING="gzip"))
+
+    assert response.content == b"page" and "Content-Encoding" not in response
