@@ -1,4 +1,4 @@
-"""`manage.py after_restore` (README: Backup and restore): after a backup is restored, no page, API answer or chart
+"""`manage.py after_restore` (README: バックアップと復元): after a backup is restored, no page, API answer or chart
 cached before the restore is served, on any app server, and the job queue is left alone."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""After a backup is restored (README: Backup and restore): move the public data version past every number used
+"""After a backup is restored (README: バックアップと復元): move the public data version past every number used
 before the restore and empty the cache, so no page, API answer or chart cached before it is served again."""
 
 from django.core.management.base import BaseCommand
