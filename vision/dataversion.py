@@ -1,8 +1,9 @@
 """The public data version: one number that every change to the portal's data moves on.
 
-Caches of public pages and API answers are keyed by it (and browsers revalidate against it through the ETag), so a
-published change shows at once on every app server: no page is ever invalidated one by one, an old version's
-entries simply stop being asked for.
+Caches of public pages and API answers depend on it (and browsers revalidate against it through the ETag), so a
+published change shows at once on every app server: nothing is ever invalidated one by one. API answers and chart
+images are keyed by it, so an old version's entries simply stop being asked for; a public page's entry records the
+version it was rendered at and is rendered again when that is not the version of now (`current_and_entry`).
 
 The number lives in the database (`DataVersion`, one row), so every app server agrees on it. A change bumps it
 in the same transaction as the change itself (a bulk job wraps its writes in `batch()` to bump once); after the

@@ -18,7 +18,7 @@ PRIVATE = ("workspace", "accounts")
 
 
 class PublicPageCacheMiddleware:
-    """Serve public pages from the shared cache, keyed by their full URL, the release and the public data version.
+    """Serve public pages from the shared cache, keyed by their full URL and the release, at the public data version.
 
     It sits right after WhiteNoise, before sessions, locale, CSRF and auth, so a hit costs one round trip to the
     cache (the version and the page, read together) and none of the rest. The language and the area are in the URL;
