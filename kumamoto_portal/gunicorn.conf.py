@@ -12,6 +12,7 @@ with LOG_FORMAT=text, gunicorn's combined log format and plain lines.
 """
 
 import datetime
+import gc
 import json
 import logging
 import os
@@ -108,3 +109,16 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 # gunicorn's control socket is one path per user: two instances on a machine would share it. Not needed here.
 control_socket_disable = True
+
+
+# The garbage collector's oldest generation, scanned whole: with the portal loaded that took ~65 ms in a worker and
+# fell on about one request in 25 of the national home page (p50 52 ms, max 118 ms in-process). Everything loaded
+# before the first request is set aside for good (gc.freeze), and the oldest generation is collected 10 times less
+# often (threshold 10 → 100): then no full collection fell in 120 requests and the max was 56–67 ms. Young cycles are
+# still collected as before, and GUNICORN_MAX_REQUESTS replaces each worker now and then.
+GC_THRESHOLDS = (700, 10, 100)
+
+
+def post_worker_init(worker):
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)

@@ -151,8 +151,8 @@ else:
 # served only at the public data version they were rendered at (vision.middleware.PublicPageCacheMiddleware); a
 # change to the data retires them at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 60 * 60)
-# The release those pages were rendered by, in their key and in their ETag beside the data version (vision.release), so a
-# deploy retires the old code's pages even without a migrate: e.g. the git commit, the same on every app server.
+# The release those pages were rendered by, in their key and in their ETag beside the data version (vision.release),
+# so a deploy retires the old code's pages even without a migrate: e.g. the git commit, the same on every app server.
 # Unset: a fingerprint of the installed code, templates, translations and static files, computed once per process.
 RELEASE_ID = env.str("RELEASE_ID", default="").strip()
 if RELEASE_ID and not re.fullmatch(r"[A-Za-z0-9._+-]{1,64}", RELEASE_ID):

@@ -121,3 +121,18 @@ def test_gunicorn_accepts_the_config_and_loads_the_portal():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_worker_sets_what_it_loaded_aside_from_the_garbage_collector(conf):
+    import gc
+
+    settings = conf()
+    thresholds = gc.get_threshold()
+    try:
+        settings["post_worker_init"](SimpleNamespace())
+
+        assert gc.get_freeze_count() > 10_000  # Django and the portal, loaded by the test run
+        assert gc.get_threshold() == (700, 10, 100)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
