@@ -1,4 +1,5 @@
-"""The whole install's open-data files: built once per data version, served from the database, the same bytes."""
+"""The whole install's open-data files: built once per data version, served from the database, the same bytes; old
+builds and dead claims tidied away."""
 
 import gzip
 from datetime import timedelta
@@ -148,3 +149,74 @@ def test_the_command_builds_the_files(values, capsys):
     assert OpenDataBuild.objects.get().started_at == started
     call_command("build_open_data", "--force")
     assert OpenDataBuild.objects.get().started_at > started
+
+
+# --- tidying ------------------------------------------------------------------------------------------------
+
+
+def _old_build(version, *, finished=True, started_ago=timedelta(minutes=1)):
+    """A build of `version` with one CSV file of one part, as an earlier build or claim left it."""
+    started = timezone.now() - started_ago
+    build = OpenDataBuild.objects.create(
+        data_version=version,
+        started_at=started,
+        finished_at=started if finished else None,
+        row_count=1 if finished else None,
+    )
+    file = OpenDataFile.objects.create(build=build, format="csv", size=3, compressed_size=3, part_count=1)
+    OpenDataFilePart.objects.create(file=file, number=0, data=b"abc")
+    return build
+
+
+def test_a_finished_build_deletes_superseded_builds_and_dead_claims(values):
+    now = dataversion.current()
+    _old_build(now - 5)  # finished, two builds ago: deleted
+    _old_build(now - 4, finished=False, started_ago=opendatafiles.BUILD_TIMEOUT + timedelta(minutes=1))  # dead
+    _old_build(now - 3)  # the finished build before this one: kept for downloads under way
+    _old_build(now - 2, finished=False, started_ago=timedelta(minutes=5))  # a worker may be at it: kept
+    build = opendatafiles.build_files()
+    assert sorted(OpenDataBuild.objects.values_list("data_version", flat=True)) == [now - 3, now - 2, now]
+    own_parts = OpenDataFilePart.objects.filter(file__build=build).count()
+    assert OpenDataFilePart.objects.count() == own_parts + 2  # the dead claim's part went with it
+    assert OpenDataFile.objects.count() == 3 + 2
+
+
+def test_the_prune_command_deletes_without_building(values, capsys):
+    now = dataversion.current()
+    for version in (now - 4, now - 3, now - 2):
+        _old_build(version)
+    _old_build(now - 1, finished=False, started_ago=opendatafiles.BUILD_TIMEOUT + timedelta(seconds=1))
+    call_command("build_open_data", "--prune")
+    assert capsys.readouterr().out == "2 build(s) deleted\n"
+    assert sorted(OpenDataBuild.objects.values_list("data_version", flat=True)) == [now - 3, now - 2]
+    assert OpenDataFilePart.objects.count() == 2
+
+
+def test_a_job_queued_for_a_superseded_version_deletes_its_claim(client, values, queue):
+    client.get(URLS["csv"])
+    version = queue[0][1][0]
+    ObservationFactory(fiscal_year=2030)
+    assert opendatafiles.build_files(version) is None
+    assert not OpenDataBuild.objects.filter(data_version=version).exists()
+
+
+def test_a_build_stops_when_the_data_change_between_formats(values, monkeypatch):
+    write_csvs = opendatafiles._write_csvs
+
+    def then_a_change(files, count):
+        write_csvs(files, count)
+        ObservationFactory(fiscal_year=2030)
+
+    monkeypatch.setattr(opendatafiles, "_write_csvs", then_a_change)
+    assert opendatafiles.build_files() is None
+    assert not OpenDataBuild.objects.exists() and not OpenDataFilePart.objects.exists()
+
+
+def test_deleting_a_build_does_not_read_its_parts(values):
+    """Thousands of parts of 1 MB: the cascade deletes them by their file, without loading them."""
+    now = dataversion.current()
+    for version in (now - 3, now - 2, now - 1):
+        _old_build(version)
+    with CaptureQueriesContext(connection) as captured:
+        assert opendatafiles.prune() == 1
+    assert not [query for query in captured.captured_queries if '"data"' in query["sql"]]
