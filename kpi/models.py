@@ -811,12 +811,13 @@ class OpenDataBuild(models.Model):
 
 
 class OpenDataFile(models.Model):
-    """公開データ一式のファイル1つ（形式ごと）。内容は gzip で圧縮し、OpenDataFilePart に分けて保管する。"""
+    """公開データ一式のファイル1つ（形式ごと）。内容は OpenDataFilePart に分けて保管（XLSX はそのまま、他は gzip）。"""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV (UTF-8)"
         CSV_SJIS = "csv-sjis", "CSV (Shift_JIS)"
         JSON = "json", "JSON"
+        XLSX = "xlsx", "Excel (XLSX)"
 
     build = models.ForeignKey(OpenDataBuild, verbose_name=_("作成"), on_delete=models.CASCADE, related_name="files")
     format = models.CharField(_("形式"), max_length=10, choices=Format.choices)

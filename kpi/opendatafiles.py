@@ -1,24 +1,28 @@
-"""The whole install's open-data files (CSV, Shift_JIS CSV and JSON of every area), built in the background once per
-public data version and served as stored files instead of being written row by row for each download.
+"""The whole install's open-data files (CSV, Shift_JIS CSV, JSON and XLSX of every area), built in the background once
+per public data version and served as stored files instead of being written row by row for each download.
 
-Where they are kept: in the database (OpenDataFile, its content gzip-compressed in OpenDataFilePart rows of about
-PART_BYTES). Every app server reads the same database, so a file built by a worker on one machine is served by all;
-MEDIA_ROOT is FileSystemStorage on each server's own disk (settings.STORAGES), which another server does not see,
-and the portal has no shared object storage. gzip makes a national CSV about a tenth of its size, and serving reads
-one part at a time, so a worker holds one part (a few MB decompressed) however large the file. A client that accepts
-gzip gets the stored bytes as they are (Content-Encoding: gzip).
+Where they are kept: in the database (OpenDataFile, its content in OpenDataFilePart rows of about PART_BYTES: the
+CSVs and the JSON gzip-compressed, the XLSX as it is, a zip already). Every app server reads the same database, so a
+file built by a worker on one machine is served by all; MEDIA_ROOT is FileSystemStorage on each server's own disk
+(settings.STORAGES), which another server does not see, and the portal has no shared object storage. gzip makes a
+national CSV about a tenth of its size, and serving reads one part at a time, so a worker holds one part (a few MB
+decompressed) however large the file. A client that accepts gzip gets the stored bytes as they are
+(Content-Encoding: gzip).
 
-When: a download of the whole install finds no file of the current version, streams the table as before and asks
-for a build (request_build). OpenDataBuild's unique data version is the claim: the first request of a version
-creates it and queues the job, the others see it and queue nothing (a claim whose worker died is taken over after
-BUILD_TIMEOUT). Without a job queue (no REDIS_URL) a request does not build inline (it would make the downloader
-wait for every format); `manage.py build_open_data` builds, as a deploy or a cron job can.
+When: a download of the whole install finds no file of the current version and asks for a build (request_build);
+meanwhile the CSVs and the JSON are streamed as the table is read, and the XLSX, which cannot be streamed (a zip
+written at the end), is written for the request while the table is small (XLSX_INLINE_ROWS) and otherwise answered
+with a page saying it is being prepared (kpi.views). OpenDataBuild's unique data version is the claim: the first
+request of a version creates it and queues the job, the others see it and queue nothing (a claim whose worker died
+is taken over after BUILD_TIMEOUT). Without a job queue (no REDIS_URL) a request does not build inline (it would make
+the downloader wait for every format); `manage.py build_open_data` builds, as a deploy or a cron job can.
 
 Tidying (prune): a finished build deletes the builds no download reads any more, and so does a job that finds its
 version superseded; `manage.py build_open_data --prune` does it alone.
 """
 
 import re
+import tempfile
 import zlib
 from datetime import timedelta
 
@@ -33,13 +37,19 @@ from vision import dataversion, jobs
 from . import opendata, selectors
 from .models import Observation, OpenDataBuild, OpenDataFile, OpenDataFilePart
 
-FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json"
+FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json", "xlsx"
+# Stored without gzip: an XLSX is a zip of deflated XML already (gzip would take a second per 10 MB for a few per
+# cent), and it is served as the file it is.
+STORED_AS_IS = frozenset({OpenDataFile.Format.XLSX})
 PART_BYTES = 1024 * 1024  # compressed bytes per stored part
 PIECE_BYTES = 1024 * 1024  # decompressed bytes per piece of a response
 COMPRESS_LEVEL = 6
 BUILD_TIMEOUT = timedelta(hours=1)  # a claim older than this, unfinished, is taken over (its worker died)
 ROW_COUNT_KEY = "open-data-rows:{version}"
 ROW_COUNT_SECONDS = 7 * 24 * 3600  # an old version's count is no longer asked for
+# The whole install's XLSX is written for the request (as an area's is) while the table has no more rows than this;
+# past it, only the built file is served. The largest area of the national preset has about 37,000 rows.
+XLSX_INLINE_ROWS = 50_000
 _GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
 
 
@@ -49,7 +59,7 @@ def current_file(format):
         OpenDataFile.objects.filter(
             build__data_version=dataversion.current(), build__finished_at__isnull=False, format=format
         )
-        .only("pk", "size", "compressed_size", "part_count")
+        .only("pk", "format", "size", "compressed_size", "part_count")
         .first()
     )
 
@@ -73,17 +83,18 @@ def request_build():
 
 
 class _Parts:
-    """A file written as gzip into parts of PART_BYTES."""
+    """A file written into parts of PART_BYTES: as gzip, or as it is (`compress=False`)."""
 
-    def __init__(self, file):
+    def __init__(self, file, *, compress=True):
         self.file = file
-        self.compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31)  # 31: the gzip container
+        # 31: the gzip container
+        self.compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31) if compress else None
         self.pending = bytearray()
         self.size = self.compressed_size = self.count = 0
 
     def write(self, data):
         self.size += len(data)
-        self.pending += self.compressor.compress(data)
+        self.pending += self.compressor.compress(data) if self.compressor else data
         while len(self.pending) >= PART_BYTES:
             self._store(PART_BYTES)
 
@@ -94,10 +105,12 @@ class _Parts:
         del self.pending[:length]
 
     def close(self):
-        self.pending += self.compressor.flush()
+        if self.compressor:
+            self.pending += self.compressor.flush()
         while len(self.pending) > PART_BYTES:
             self._store(PART_BYTES)
-        self._store(len(self.pending))
+        if self.pending or not self.count:
+            self._store(len(self.pending))
         self.file.size, self.file.compressed_size, self.file.part_count = self.size, self.compressed_size, self.count
         self.file.save(update_fields=["size", "compressed_size", "part_count"])
 
@@ -136,7 +149,7 @@ def build_files(version=None, *, force=False):
         for format in FORMATS
     }
     count = [0]
-    for write in (_write_csvs, _write_json):
+    for write in (_write_csvs, _write_json, _write_xlsx):
         if dataversion.current() != version:
             OpenDataBuild.objects.filter(pk=build.pk, finished_at__isnull=True).delete()
             prune()
@@ -165,6 +178,18 @@ def _write_json(files, count):
     for piece in opendata.iter_json_series(selectors.open_data_series()):
         json.write(piece)
     json.close()
+
+
+def _write_xlsx(files, count):
+    """The workbook written to a temporary file (openpyxl keeps each sheet's rows on disk until it zips them),
+    then copied into parts as it is."""
+    xlsx = _Parts(files["xlsx"], compress=False)
+    with tempfile.TemporaryFile() as file:
+        opendata.write_xlsx(selectors.open_data_rows(), file)
+        file.seek(0)
+        while piece := file.read(PART_BYTES):
+            xlsx.write(piece)
+    xlsx.close()
 
 
 def prune():
@@ -204,8 +229,13 @@ def _decompressed(parts):
 
 
 def file_response(request, file, content_type, filename):
-    """The stored file as a download: its gzip bytes as they are when the client accepts gzip, else decompressed
-    part by part."""
+    """The stored file as a download: an XLSX as stored; the others' gzip bytes as they are when the client accepts
+    gzip, else decompressed part by part."""
+    if file.format in STORED_AS_IS:
+        response = StreamingHttpResponse(_stored_parts(file), content_type=content_type)
+        response["Content-Length"] = file.size
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
     if _GZIP.search(request.headers.get("Accept-Encoding", "")):
         response = StreamingHttpResponse(_stored_parts(file), content_type=content_type)
         response["Content-Encoding"] = "gzip"
@@ -218,11 +248,11 @@ def file_response(request, file, content_type, filename):
     return response
 
 
-def row_counts(area):
-    """(rows of the area's open data, rows of the whole install's), each counted once per data version: the whole
-    install's is stored with its build (or counted: a million rows take half a second), the area's is an indexed
-    count of tens of thousands."""
-    version = dataversion.current()
+def total_row_count(version=None):
+    """Rows of the whole install's open data in `version` (the current one when None), counted once per data version:
+    stored with its build, or counted (a million rows take half a second)."""
+    if version is None:
+        version = dataversion.current()
     key = ROW_COUNT_KEY.format(version=version)
     total = cache.get(key)
     if total is None:
@@ -234,7 +264,15 @@ def row_counts(area):
         if total is None:
             total = Observation.objects.published().count()
         cache.set(key, total, timeout=ROW_COUNT_SECONDS)
-    area_key = f"{key}:{area.pk}"
+    return total
+
+
+def row_counts(area):
+    """(rows of the area's open data, rows of the whole install's), each counted once per data version: the whole
+    install's by total_row_count, the area's an indexed count of tens of thousands."""
+    version = dataversion.current()
+    total = total_row_count(version)
+    area_key = f"{ROW_COUNT_KEY.format(version=version)}:{area.pk}"
     count = cache.get(area_key)
     if count is None:
         count = Observation.objects.published().filter(indicator__plan__area=area).count()

@@ -4,11 +4,11 @@ from kpi import opendatafiles
 
 
 class Command(BaseCommand):
-    """Build the whole install's open-data files (CSV, Shift_JIS CSV, JSON) of the current data version, or
+    """Build the whole install's open-data files (CSV, Shift_JIS CSV, JSON, XLSX) of the current data version, or
     with --prune only delete the builds no download reads any more (kpi.opendatafiles.prune)."""
 
     help = (
-        "全圏域の公開データ（CSV・Shift_JIS の CSV・JSON）を現在の公開データの版で作成し、データベースに"
+        "全圏域の公開データ（CSV・Shift_JIS の CSV・JSON・XLSX）を現在の公開データの版で作成し、データベースに"
         "保管します。--prune では作成せず、もう使われない古い一式と、止まった作成の残りを削除します。"
     )
 
