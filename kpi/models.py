@@ -811,7 +811,7 @@ class OpenDataBuild(models.Model):
 
 
 class OpenDataFile(models.Model):
-    """公開データ一式のファイル1つ（形式ごと）。内容は OpenDataFilePart に分けて保管（XLSX はそのまま、他は gzip）。"""
+    """公開データ一式のファイル1つ（形式ごと）。内容は gzip で圧縮し、OpenDataFilePart に分けて保管する。"""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV (UTF-8)"
