@@ -41,7 +41,7 @@ CONTENT_TYPES = {
 }
 SEARCH_LIMIT = 30
 # When to ask again for the whole install's XLSX while it is built: the national preset's build (all four files,
-# ~1 M rows) took 3.6 minutes on a worker (README).
+# 962,501 rows) took about 4 minutes on a worker (README, bench/open_data_worker.py).
 XLSX_RETRY_AFTER_SECONDS = 300
 logger = logging.getLogger(__name__)
 
