@@ -273,11 +273,11 @@ def _old_build(version, *, finished=True, started_ago=timedelta(minutes=1)):
 def test_a_finished_build_deletes_superseded_builds_and_dead_claims(values):
     now = dataversion.current()
     _old_build(now - 5)  # finished, two builds ago: deleted
-    _old_build(now - 4, finished=False, started_ago=opendatafiles.BUILD_TIMEOUT + timedelta(minutes=1))  # dead
-    _old_build(now - 3)  # the finished build before this one: kept for downloads under way
+    _old_build(now - 4)  # the finished build before this one: kept for downloads under way
+    _old_build(now - 3, finished=False, started_ago=opendatafiles.BUILD_TIMEOUT + timedelta(minutes=1))  # dead
     _old_build(now - 2, finished=False, started_ago=timedelta(minutes=5))  # a worker may be at it: kept
     build = opendatafiles.build_files()
-    assert sorted(OpenDataBuild.objects.values_list("data_version", flat=True)) == [now - 3, now - 2, now]
+    assert sorted(OpenDataBuild.objects.values_list("data_version", flat=True)) == [now - 4, now - 2, now]
     own_parts = OpenDataFilePart.objects.filter(file__build=build).count()
     assert OpenDataFilePart.objects.count() == own_parts + 2  # the dead claim's part went with it
     assert OpenDataFile.objects.count() == 4 + 2
