@@ -817,6 +817,7 @@ class OpenDataFile(models.Model):
         CSV = "csv", "CSV (UTF-8)"
         CSV_SJIS = "csv-sjis", "CSV (Shift_JIS)"
         JSON = "json", "JSON"
+        XLSX = "xlsx", "Excel (XLSX)"
 
     build = models.ForeignKey(OpenDataBuild, verbose_name=_("作成"), on_delete=models.CASCADE, related_name="files")
     format = models.CharField(_("形式"), max_length=10, choices=Format.choices)

@@ -1,21 +1,28 @@
-"""The whole install's open-data files (CSV, Shift_JIS CSV and JSON of every area), built in the background once per
-public data version and served as stored files instead of being written row by row for each download.
+"""The whole install's open-data files (CSV, Shift_JIS CSV, JSON and XLSX of every area), built in the background once
+per public data version and served as stored files instead of being written row by row for each download.
 
 Where they are kept: in the database (OpenDataFile, its content gzip-compressed in OpenDataFilePart rows of about
 PART_BYTES). Every app server reads the same database, so a file built by a worker on one machine is served by all;
 MEDIA_ROOT is FileSystemStorage on each server's own disk (settings.STORAGES), which another server does not see,
-and the portal has no shared object storage. gzip makes a national CSV about a tenth of its size, and serving reads
-one part at a time, so a worker holds one part (a few MB decompressed) however large the file. A client that accepts
-gzip gets the stored bytes as they are (Content-Encoding: gzip).
+and the portal has no shared object storage. gzip makes a national CSV about a thirtieth of its size, and even the
+XLSX, a zip already, 16 % smaller (67 → 56 MB, 4 s of the build); serving reads one part at a time, so a worker holds
+one part (a few MB decompressed) however large the file. A client that accepts gzip gets the stored bytes as they
+are (Content-Encoding: gzip).
 
-When: a download of the whole install finds no file of the current version, streams the table as before and asks
-for a build (request_build). OpenDataBuild's unique data version is the claim: the first request of a version
-creates it and queues the job, the others see it and queue nothing (a claim whose worker died is taken over after
-BUILD_TIMEOUT). Without a job queue (no REDIS_URL) a request does not build inline (it would make the downloader
-wait for every format); `manage.py build_open_data` builds, as a deploy or a cron job can.
+When: a download of the whole install finds no file of the current version and asks for a build (request_build);
+meanwhile the CSVs and the JSON are streamed as the table is read, and the XLSX, which cannot be streamed (a zip
+written at the end), is written for the request while the table is small (XLSX_INLINE_ROWS) and otherwise answered
+with a page saying it is being prepared (kpi.views). OpenDataBuild's unique data version is the claim: the first
+request of a version creates it and queues the job, the others see it and queue nothing (a claim whose worker died
+is taken over after BUILD_TIMEOUT). Without a job queue (no REDIS_URL) a request does not build inline (it would make
+the downloader wait for every format); `manage.py build_open_data` builds, as a deploy or a cron job can.
+
+Tidying (prune): a finished build deletes the builds no download reads any more, and so does a job that finds its
+version superseded; `manage.py build_open_data --prune` does it alone.
 """
 
 import re
+import tempfile
 import zlib
 from datetime import timedelta
 
@@ -30,18 +37,21 @@ from vision import dataversion, jobs
 from . import opendata, selectors
 from .models import Observation, OpenDataBuild, OpenDataFile, OpenDataFilePart
 
-FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json"
+FORMATS = OpenDataFile.Format.values  # "csv", "csv-sjis", "json", "xlsx"
 PART_BYTES = 1024 * 1024  # compressed bytes per stored part
 PIECE_BYTES = 1024 * 1024  # decompressed bytes per piece of a response
 COMPRESS_LEVEL = 6
 BUILD_TIMEOUT = timedelta(hours=1)  # a claim older than this, unfinished, is taken over (its worker died)
 ROW_COUNT_KEY = "open-data-rows:{version}"
 ROW_COUNT_SECONDS = 7 * 24 * 3600  # an old version's count is no longer asked for
+# The whole install's XLSX is written for the request (as an area's is) while the table has no more rows than this;
+# past it, only the built file is served. The largest area of the national preset has about 37,000 rows.
+XLSX_INLINE_ROWS = 50_000
 _GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
 
 
 def current_file(format):
-    """The built file of the current data version in `format` ("csv", "csv-sjis", "json"), or None."""
+    """The built file of the current data version in `format` (one of FORMATS), or None."""
     return (
         OpenDataFile.objects.filter(
             build__data_version=dataversion.current(), build__finished_at__isnull=False, format=format
@@ -109,13 +119,18 @@ def build_files(version=None, *, force=False):
     """Build the files of `version` (the current data version when None): the job request_build queues, and what
     `manage.py build_open_data` runs. Returns the build, or None when the data moved on to another version first.
 
-    A build whose data change while it runs is labelled with the version it started from, so it is never served
-    (the change moved the version on) and the next download asks for the new one.
+    The data version is looked at again between the formats: once the data have changed the files would never be
+    served (the change moved the version on), so the build stops there and is deleted, and the next download asks
+    for the new version. A change during the last format leaves a finished build of the old version, never served
+    and pruned by the next.
     """
     current = dataversion.current()
     if version is None:
         version = current
     elif version != current:
+        # Its claim too: no job builds a version that is no longer current.
+        OpenDataBuild.objects.filter(data_version=version, finished_at__isnull=True).delete()
+        prune()
         return None
     build, _created = OpenDataBuild.objects.get_or_create(data_version=version, defaults={"started_at": timezone.now()})
     if build.finished_at and not force:
@@ -123,35 +138,71 @@ def build_files(version=None, *, force=False):
     build.files.all().delete()  # what a dead attempt left
     build.started_at, build.finished_at, build.row_count = timezone.now(), None, None
     build.save()
-    count = [0]
     files = {
         format: OpenDataFile.objects.create(build=build, format=format, size=0, compressed_size=0, part_count=0)
-        for format in OpenDataFile.Format.values
+        for format in FORMATS
     }
+    count = [0]
+    for write in (_write_csvs, _write_json, _write_xlsx):
+        if dataversion.current() != version:
+            OpenDataBuild.objects.filter(pk=build.pk, finished_at__isnull=True).delete()
+            prune()
+            return None
+        write(files, count)
+    build.finished_at, build.row_count = timezone.now(), count[0]
+    build.save(update_fields=["finished_at", "row_count"])
+    cache.set(ROW_COUNT_KEY.format(version=version), build.row_count, timeout=ROW_COUNT_SECONDS)
+    prune()
+    return build
+
+
+def _write_csvs(files, count):
+    """Both CSVs from one read of the table: the Shift_JIS one is the same text through cp932_text (as
+    opendata.iter_csv_series writes it), without the BOM. Counts the rows into count[0]."""
     csv, sjis = _Parts(files["csv"]), _Parts(files["csv-sjis"])
-    # Both CSVs from one read of the table: the Shift_JIS one is the same text through cp932_text (as
-    # opendata.iter_csv_series writes it), without the BOM.
     for index, text in enumerate(opendata.csv_texts(_counted(selectors.open_data_series(), count))):
         csv.write((("\ufeff" if index == 0 else "") + text).encode("utf-8"))
         sjis.write(opendata.cp932_text(text).encode("cp932"))
     csv.close()
     sjis.close()
+
+
+def _write_json(files, count):
     json = _Parts(files["json"])
     for piece in opendata.iter_json_series(selectors.open_data_series()):
         json.write(piece)
     json.close()
-    build.finished_at, build.row_count = timezone.now(), count[0]
-    build.save(update_fields=["finished_at", "row_count"])
-    cache.set(ROW_COUNT_KEY.format(version=version), build.row_count, timeout=ROW_COUNT_SECONDS)
-    # Kept: this build and the finished one before it, which a download under way may still be reading.
-    previous = (
-        OpenDataBuild.objects.filter(finished_at__isnull=False, data_version__lt=version)
+
+
+def _write_xlsx(files, count):
+    """The workbook written to a temporary file (openpyxl keeps each sheet's rows on disk until it zips them),
+    then copied into parts."""
+    xlsx = _Parts(files["xlsx"])
+    with tempfile.TemporaryFile() as file:
+        opendata.write_xlsx(selectors.open_data_rows(), file)
+        file.seek(0)
+        while piece := file.read(PART_BYTES):
+            xlsx.write(piece)
+    xlsx.close()
+
+
+def prune():
+    """Delete the builds no download reads any more, with their files; returns how many builds were deleted.
+
+    Kept: the two newest finished builds (the newest is served while its version is current; a download that began
+    on the one before may still be reading it) and the claims whose worker may still be at work (unfinished, started
+    less than BUILD_TIMEOUT ago; RQ ends a job after JOB_TIMEOUT_SECONDS, an hour by default). Deleted: every other
+    build, finished or not: older finished builds, and claims whose worker died with the parts it had written (if
+    the version is still current, the next download claims it again).
+    """
+    newest = list(
+        OpenDataBuild.objects.filter(finished_at__isnull=False)
         .order_by("-data_version")
-        .values_list("data_version", flat=True)
-        .first()
+        .values_list("pk", flat=True)[:2]
     )
-    OpenDataBuild.objects.filter(data_version__lt=previous if previous is not None else version).delete()
-    return build
+    working = Q(finished_at__isnull=True, started_at__gt=timezone.now() - BUILD_TIMEOUT)
+    _total, deleted = OpenDataBuild.objects.exclude(pk__in=newest).exclude(working).delete()
+    return deleted.get(OpenDataBuild._meta.label, 0)
 
 
 def _stored_parts(file):
@@ -186,11 +237,11 @@ def file_response(request, file, content_type, filename):
     return response
 
 
-def row_counts(area):
-    """(rows of the area's open data, rows of the whole install's), each counted once per data version: the whole
-    install's is stored with its build (or counted: a million rows take half a second), the area's is an indexed
-    count of tens of thousands."""
-    version = dataversion.current()
+def total_row_count(version=None):
+    """Rows of the whole install's open data in `version` (the current one when None), counted once per data version:
+    stored with its build, or counted (a million rows take half a second)."""
+    if version is None:
+        version = dataversion.current()
     key = ROW_COUNT_KEY.format(version=version)
     total = cache.get(key)
     if total is None:
@@ -202,7 +253,15 @@ def row_counts(area):
         if total is None:
             total = Observation.objects.published().count()
         cache.set(key, total, timeout=ROW_COUNT_SECONDS)
-    area_key = f"{key}:{area.pk}"
+    return total
+
+
+def row_counts(area):
+    """(rows of the area's open data, rows of the whole install's), each counted once per data version: the whole
+    install's by total_row_count, the area's an indexed count of tens of thousands."""
+    version = dataversion.current()
+    total = total_row_count(version)
+    area_key = f"{ROW_COUNT_KEY.format(version=version)}:{area.pk}"
     count = cache.get(area_key)
     if count is None:
         count = Observation.objects.published().filter(indicator__plan__area=area).count()

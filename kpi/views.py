@@ -1,9 +1,11 @@
+import logging
 import tempfile
 
 from csp.decorators import csp_replace
 from django.db.models import Max
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -11,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, TemplateView
 
 from agreements.models import Pillar, PolicyArea, VisionGoalLink
+from vision import jobs
 from vision.models import Goal, MetroArea, Municipality, Plan
 from vision.origin import absolute_url
 from vision.selectors import member_summary, url_area
@@ -37,6 +40,10 @@ CONTENT_TYPES = {
     "xlsx": XLSX_CONTENT_TYPE,
 }
 SEARCH_LIMIT = 30
+# When to ask again for the whole install's XLSX while it is built: the national preset's build (all four files,
+# 962,501 rows) took about 4 minutes on a worker (README, bench/open_data_worker.py).
+XLSX_RETRY_AFTER_SECONDS = 300
+logger = logging.getLogger(__name__)
 
 
 def _download(indicators, format, basename):
@@ -61,25 +68,51 @@ def _download(indicators, format, basename):
 
 
 def _filename(format, basename):
-    return {"json": f"{basename}.json", "csv-sjis": f"{basename}-sjis.csv"}.get(format, f"{basename}.csv")
+    names = {"json": f"{basename}.json", "csv-sjis": f"{basename}-sjis.csv", "xlsx": f"{basename}.xlsx"}
+    return names.get(format, f"{basename}.csv")
 
 
 def observations_download(request, format, area_slug=None):
     """The series table as open data, of one area or (without one in the URL) of all: CSV (UTF-8 with BOM, or
     Shift_JIS), JSON or XLSX."""
     if area_slug is None:
-        # The whole install: the file built for this data version when there is one (kpi.opendatafiles), else the
-        # table streamed as it is read while a build is queued.
-        if format in opendatafiles.FORMATS:
-            file = opendatafiles.current_file(format)
-            if file is not None:
-                return opendatafiles.file_response(
-                    request, file, CONTENT_TYPES[format], _filename(format, "observations")
-                )
-            opendatafiles.request_build()
+        # The whole install: the file built for this data version when there is one (kpi.opendatafiles). Else a
+        # build is queued and, meanwhile, the CSVs and the JSON are streamed as the table is read; the XLSX is
+        # written for the request while it is small, and past that the downloader is told it is being prepared.
+        file = opendatafiles.current_file(format)
+        if file is not None:
+            return opendatafiles.file_response(request, file, CONTENT_TYPES[format], _filename(format, "observations"))
+        opendatafiles.request_build()
+        if format == "xlsx":
+            row_count = opendatafiles.total_row_count()
+            if row_count > opendatafiles.XLSX_INLINE_ROWS:
+                return _xlsx_in_preparation(request, row_count)
         return _download(None, format, "observations")
     area = url_area(request)
     return _download(Indicator.objects.filter(plan__area=area), format, f"observations-{area.slug}")
+
+
+def _xlsx_in_preparation(request, row_count):
+    """503 with Retry-After and a page saying the workbook is being made, with the CSV to take now instead.
+
+    Written for the request, a national workbook would take minutes, longer than gunicorn lets a request run
+    (GUNICORN_TIMEOUT), and a zip cannot be sent before it is finished; a page that says when to come back, and
+    offers the same table as CSV at once, is what a downloader can act on."""
+    if jobs.is_queued():
+        logger.info("open-data XLSX asked for while it is built: 503 with Retry-After")
+    else:
+        logger.warning("open-data XLSX asked for without a built file and no job queue: run manage.py build_open_data")
+    response = render(
+        request,
+        "kpi/open_data_preparing.html",
+        {"row_count": row_count, "minutes": XLSX_RETRY_AFTER_SECONDS // 60, "area": url_area(request)},
+        status=503,
+    )
+    response["Retry-After"] = str(XLSX_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    # Expected, and logged above at its own level: not django.request's ERROR for a 5xx, which alerts an operator.
+    response._has_been_logged = True
+    return response
 
 
 def indicator_download(request, code, format, area_slug):
