@@ -10,13 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from vision import roles
+from vision import roles, tabular
 from vision.admin_import import TabularImportAdminMixin
 from vision.history import HistoryAdmin
 from vision.scoped import ScopedAdminMixin, ScopedInlineMixin
 from vision.wareki import fiscal_year_of, year_label
 
-from . import services
+from . import importing, services
 from .forms import ActualEntryForm, ObservationForm, SeriesRowForm, UnpaddedDecimalField
 from .models import Indicator, IndicatorPlacement, Measure, Observation, TargetRevision
 from .opendata import plain_number
@@ -359,6 +359,10 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
         if observation.value is None:
             return observation.missing_reason or "―"
         return unpadded_number(observation.value) + comparator_suffix(observation.comparator)
+
+    def import_row_count(self, data, filename):
+        # a wide file imports a row per year cell with a value, so few rows of it may be many to check
+        return importing.rows_to_import(tabular.read_table(data, filename, max_rows=tabular.JOB_MAX_ROWS))
 
     def run_import(self, data, filename, user, dry_run, expected_versions=None):
         return services.import_observations(

@@ -64,6 +64,16 @@ def detect_layout(headers) -> str:
     )
 
 
+def rows_to_import(rows) -> int:
+    """How many rows a file (its rows as read) imports, counted from its cells without checking them: a long file's
+    data rows; a wide file's cells with a value in its year columns, each a row (wide_to_long). Raises
+    ImportFileError when the header is neither layout's."""
+    if detect_layout(rows[0]) == "long":
+        return len(rows) - 1
+    years = [index for index, header in enumerate(rows[0]) if header_year(header)]
+    return sum(1 for row in rows[1:] for index in years if not is_no_value(row[index]))
+
+
 _MEASURED = re.compile(r"[（(]\s*([HRSＨＲＳ]\s*[0-9０-９元]+|平成[0-9０-９元]+年?|令和[0-9０-９元]+年?)\s*[)）]")
 
 

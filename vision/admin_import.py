@@ -2,7 +2,9 @@
 
 Upload → a dry run that shows every change (or every error by file row and column, with nothing written) →
 confirmation, which checks the file again and writes it in one transaction. The uploaded file waits between
-the two steps in vision.uploads, redeemable only by the user who uploaded it.
+the two steps in vision.uploads, redeemable only by the user who uploaded it. A file of more than
+IMPORT_JOB_THRESHOLD rows is checked, and then written, by background jobs (vision.jobs) with a progress page; the
+result pages are the same as a small file's.
 """
 
 import io
@@ -112,12 +114,21 @@ class TabularImportAdminMixin:
     def run_import(self, data, filename, user, dry_run, expected_versions=None):
         return import_table(self.import_resource_class, data, filename, user=user, dry_run=dry_run)
 
+    def import_row_count(self, data, filename):
+        """How many rows the file imports, read (up to a job's cap) to choose between checking it in the request
+        and in a background job; raises ImportFileError for a file that cannot be read."""
+        return tabular.count_rows(data, filename)
+
     def export_queryset(self, request):
         return self.get_queryset(request)
 
     def _import_context(self, request, **extra):
         import_name, _export = self._import_names()
+        outcome = extra.get("outcome")
         return {
+            "import_url_name": f"admin:{import_name}",
+            # a job's result keeps the first MAX_JOB_ERRORS errors and how many there were
+            "error_count": len(outcome.errors) if outcome is not None else 0,
             **self.admin_site.each_context(request),
             "title": _("%(name)sの一括取込み") % {"name": self.model._meta.verbose_name},
             "opts": self.model._meta,
@@ -140,6 +151,9 @@ class TabularImportAdminMixin:
             upload = form.cleaned_data["file"]
             try:
                 data = read_upload(upload)
+                rows = self.import_row_count(data, upload.name)
+                if goes_to_a_job(rows):
+                    return self._check_in_a_job(request, data, upload.name, rows)
                 outcome = self.run_import(data, upload.name, request.user, dry_run=True)
             except ImportFileError as error:
                 form.add_error("file", str(error))
@@ -147,7 +161,7 @@ class TabularImportAdminMixin:
                 if outcome.ok:
                     meta = {"versions": outcome.versions, "rows": rows_of(outcome)}
                     token = uploads.stash(data, upload.name, request.user, meta)
-        preview = tabular.preview_rows(outcome)[:500] if outcome is not None and outcome.ok else []
+        preview = tabular.preview_rows(outcome)[:MAX_PREVIEW_ROWS] if outcome is not None and outcome.ok else []
         context = self._import_context(
             request,
             form=form,
@@ -157,6 +171,28 @@ class TabularImportAdminMixin:
             preview_columns=tabular.preview_columns(preview),
         )
         return TemplateResponse(request, "admin/tabular_import.html", context)
+
+    def _job_url(self, job):
+        import_name, _export = self._import_names()
+        return f"{reverse(f'admin:{import_name}')}?job={job.pk}"
+
+    def _check_in_a_job(self, request, data, filename, rows):
+        """A large file's dry run, by a background job: the file is stashed now (read and counted already, so a
+        file that cannot be read never gets here) and the progress page follows the job."""
+        label = self.model._meta.label_lower
+        # "checked": False until the job has checked it, so the confirmation refuses the token before then
+        token = uploads.stash(data, filename, request.user, {"checked": False})
+        job = jobs.start(
+            BackgroundJob.Kind.IMPORT_CHECK,
+            request.user,
+            run_import_check_job,
+            label,
+            token,
+            request.user.pk,
+            subject=label,
+            total=rows,
+        )
+        return redirect(self._job_url(job))
 
     def import_confirm_view(self, request):
         if request.method != "POST" or not (self.has_add_permission(request) or self.has_change_permission(request)):
@@ -171,7 +207,12 @@ class TabularImportAdminMixin:
             return redirect(f"admin:{import_name}")
         data, filename = stashed
         meta = uploads.stashed_meta(token, request.user)
-        if meta.get("rows", 0) > settings.IMPORT_JOB_THRESHOLD:
+        if meta.get("checked") is False:
+            self.message_user(
+                request, _("このファイルはまだ確認が終わっていません。確認の結果を待ってください。"), messages.ERROR
+            )
+            return redirect(f"admin:{import_name}")
+        if goes_to_a_job(meta.get("rows", 0)):
             job = jobs.start(
                 BackgroundJob.Kind.IMPORT,
                 request.user,
@@ -182,7 +223,7 @@ class TabularImportAdminMixin:
                 subject=self.model._meta.label_lower,
                 total=meta["rows"],
             )
-            return redirect(f"{reverse(f'admin:{import_name}')}?job={job.pk}")
+            return redirect(self._job_url(job))
         expected = meta.get("versions")
         try:
             outcome = self.run_import(data, filename, request.user, dry_run=False, expected_versions=expected)
@@ -206,38 +247,59 @@ class TabularImportAdminMixin:
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
     def import_job_view(self, request, job_id):
-        """A large import's progress while its job works (`&format=json`: the state alone, for the page's script),
-        then the same result as a small import's: the counts on the list, or every error by row and column."""
+        """A large file's check or import while its job works (`&format=json`: the state alone, for the page's
+        script), then the same result as a small file's: after the check, the counts, the preview and the button
+        that confirms, or every error by row and column; after the import, the counts on the list."""
         job = jobs.visible_job(
-            request.user, job_id, kind=BackgroundJob.Kind.IMPORT, subject=self.model._meta.label_lower
+            request.user,
+            job_id,
+            kind=(BackgroundJob.Kind.IMPORT_CHECK, BackgroundJob.Kind.IMPORT),
+            subject=self.model._meta.label_lower,
         )
         if job is None:
             raise Http404
         status = jobs.status(job)
         if request.GET.get("format") == "json":
             return JsonResponse(status)
-        if job.state == BackgroundJob.State.DONE and job.result.get("ok"):
-            return self._imported(request, job.result["totals"])
-        if job.is_over:
-            outcome = None
-            if job.state == BackgroundJob.State.DONE:
-                outcome = ImportOutcome(
-                    layout=job.result.get("layout", ""),
-                    totals=job.result.get("totals", {}),
-                    errors=[CellError(*error) for error in job.result.get("errors", [])],
-                )
-            else:
-                self.message_user(request, job.message, messages.ERROR)
-            context = self._import_context(request, form=ImportUploadForm(), outcome=outcome, token=None)
+        if not job.is_over:
+            context = self._import_context(
+                request,
+                job=job,
+                status=status,
+                status_url=f"{self._job_url(job)}&format=json",
+                lead=_("ファイルを確認しています。確認だけで、まだ何も書き込みません。")
+                if job.kind == BackgroundJob.Kind.IMPORT_CHECK
+                else "",
+            )
+            return TemplateResponse(request, "admin/job_progress.html", context)
+        if job.state == BackgroundJob.State.FAILED:
+            self.message_user(request, job.message, messages.ERROR)
+            context = self._import_context(request, form=ImportUploadForm(), outcome=None, token=None)
             return TemplateResponse(request, "admin/tabular_import.html", context)
-        import_name, _export = self._import_names()
+        result = job.result
+        if job.kind == BackgroundJob.Kind.IMPORT and result.get("ok"):
+            return self._imported(request, result["totals"])
+        outcome = ImportOutcome(
+            layout=result.get("layout", ""),
+            totals=result.get("totals", {}),
+            errors=[CellError(*error) for error in result.get("errors", [])],
+        )
+        preview, token = [], None
+        if job.kind == BackgroundJob.Kind.IMPORT_CHECK and outcome.ok:
+            preview = preview_from_result(result.get("preview", {}))
+            # only the owner can redeem the file, and only while it waits (not after its confirmation)
+            if job.owner_id == request.user.pk and uploads.stashed_meta(result.get("token", ""), request.user):
+                token = result["token"]
         context = self._import_context(
             request,
-            job=job,
-            status=status,
-            status_url=f"{reverse(f'admin:{import_name}')}?job={job.pk}&format=json",
+            form=ImportUploadForm(),
+            outcome=outcome,
+            token=token,
+            preview=preview,
+            preview_columns=tabular.preview_columns(preview),
+            error_count=result.get("error_count", len(outcome.errors)),
         )
-        return TemplateResponse(request, "admin/job_progress.html", context)
+        return TemplateResponse(request, "admin/tabular_import.html", context)
 
     def export_view(self, request, format):
         """What this user may see, in the columns the import reads (CSV UTF-8 with BOM, or XLSX)."""
@@ -255,20 +317,86 @@ def rows_of(outcome):
     return sum(outcome.totals.get(kind, 0) for kind in ("new", "update", "delete", "skip"))
 
 
+def goes_to_a_job(rows) -> bool:
+    """Whether a file of `rows` rows is checked, and written, by a background job rather than in the request:
+    above IMPORT_JOB_THRESHOLD, or above the rows a request may read (tabular.MAX_ROWS; a job reads up to
+    tabular.JOB_MAX_ROWS)."""
+    return rows > settings.IMPORT_JOB_THRESHOLD or rows > tabular.MAX_ROWS
+
+
+# The rows of a dry run's preview on its result page; the counts cover the whole file.
+MAX_PREVIEW_ROWS = 500
 # The errors a job keeps for its result page: the page lists them all today, but a 100,000-row file of errors
 # would make a result larger than the file.
 MAX_JOB_ERRORS = 1000
 
 
-def run_import_job(label, token, user_id):
-    """The background job of a large import: write the stashed file through its ModelAdmin's run_import, as the
-    confirmation of a small one does, and keep the counts or the errors for the result page."""
+def _job_result(outcome):
+    """What a job keeps of an import's outcome for its result page (JSON): the counts, or the first errors."""
+    return {
+        "ok": outcome.ok,
+        "layout": outcome.layout,
+        "totals": dict(outcome.totals),
+        "errors": [[error.row, error.column, str(error.message)] for error in outcome.errors[:MAX_JOB_ERRORS]],
+        "error_count": len(outcome.errors),
+    }
+
+
+def preview_for_result(rows):
+    """A dry run's preview rows (tabular.PreviewRow) as JSON, for a job's result; preview_from_result reads them."""
+    return {
+        "key_headers": list(rows[0].key_headers) if rows else [],
+        "rows": [
+            [row.file_row, row.import_type, [[str(column), str(cell.old), str(cell.new)] for column, cell in row.cells]]
+            for row in rows
+        ],
+    }
+
+
+def preview_from_result(stored):
+    """The preview rows kept by preview_for_result, as the template shows them."""
+    key_headers = tuple(stored.get("key_headers", ()))
+    return [
+        tabular.PreviewRow(
+            file_row, import_type, [(column, tabular.PreviewCell(old, new)) for column, old, new in cells], key_headers
+        )
+        for file_row, import_type, cells in stored.get("rows", [])
+    ]
+
+
+def _job_subjects(label, token, user_id):
+    """The user, the model's admin and the stashed file (data, filename) of an import's job."""
     user = get_user_model().objects.get(pk=user_id)
     model_admin = admin.site._registry[apps.get_model(label)]
     stashed = uploads.redeem(token, user)
     if stashed is None:
         raise jobs.JobError(gettext("取込みの確認期限が切れました。もう一度ファイルを選んでください。"))
-    data, filename = stashed
+    return user, model_admin, stashed
+
+
+def run_import_check_job(label, token, user_id):
+    """The background job of a large file's dry run: check the stashed file through its ModelAdmin's run_import,
+    as the upload of a small one does, writing nothing. A good file stays stashed with what its check saw, for the
+    confirmation (which starts run_import_job), and the result keeps the counts and the preview's first rows; a
+    bad file's result keeps its errors."""
+    user, model_admin, (data, filename) = _job_subjects(label, token, user_id)
+    try:
+        outcome = model_admin.run_import(data, filename, user, dry_run=True)
+    except ImportFileError as error:
+        raise jobs.JobError(str(error)) from error
+    result = _job_result(outcome)
+    if not outcome.ok:
+        uploads.discard(token, user)
+        return result
+    uploads.remember(token, user, {"versions": outcome.versions, "rows": rows_of(outcome)})
+    preview = tabular.preview_rows(outcome)[:MAX_PREVIEW_ROWS]
+    return {**result, "token": token, "preview": preview_for_result(preview)}
+
+
+def run_import_job(label, token, user_id):
+    """The background job of a large import: write the stashed file through its ModelAdmin's run_import, as the
+    confirmation of a small one does, and keep the counts or the errors for the result page."""
+    user, model_admin, (data, filename) = _job_subjects(label, token, user_id)
     expected = uploads.stashed_meta(token, user).get("versions")
     try:
         outcome = model_admin.run_import(data, filename, user, dry_run=False, expected_versions=expected)
@@ -276,9 +404,4 @@ def run_import_job(label, token, user_id):
         raise jobs.JobError(str(error)) from error
     if outcome.ok:
         uploads.discard(token, user)
-    return {
-        "ok": outcome.ok,
-        "layout": outcome.layout,
-        "totals": dict(outcome.totals),
-        "errors": [[error.row, error.column, str(error.message)] for error in outcome.errors[:MAX_JOB_ERRORS]],
-    }
+    return _job_result(outcome)

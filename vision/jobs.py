@@ -158,13 +158,14 @@ def every(count, total, step=None):
 
 
 def visible_job(user, job_id, kind=None, subject=None):
-    """The job, when `user` may follow it (vision.roles.visible_jobs), else None."""
+    """The job, when `user` may follow it (vision.roles.visible_jobs), else None. `kind`: one kind, or a tuple of
+    the kinds it may be."""
     from . import roles
     from .models import BackgroundJob
 
     jobs = roles.visible_jobs(user, BackgroundJob.objects.defer("output"))
     if kind is not None:
-        jobs = jobs.filter(kind=kind)
+        jobs = jobs.filter(kind__in=kind if isinstance(kind, tuple) else (kind,))
     if subject is not None:
         jobs = jobs.filter(subject=subject)
     return jobs.filter(pk=job_id).first() if str(job_id).isdigit() else None

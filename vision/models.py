@@ -706,6 +706,8 @@ class BackgroundJob(models.Model):
 
     class Kind(models.TextChoices):
         IMPORT = "import", _("一括取込み")
+        # the check of a large file before its import: nothing written, a preview and the confirmation to follow
+        IMPORT_CHECK = "import_check", _("一括取込みの確認")
         SHEETS_PDF = "sheets_pdf", _("全シートの PDF")
 
     class State(models.TextChoices):

@@ -139,11 +139,10 @@ def _check_size(data: bytes):
         raise _too_large(len(data))
 
 
-def _check_rows(count: int):
-    if count > row_cap():
+def _check_rows(count: int, cap: int):
+    if count > cap:
         raise ImportFileError(
-            _("行数が多すぎます（%(count)s 行）。%(limit)s 行以下に分けてください。")
-            % {"count": count, "limit": row_cap()}
+            _("行数が多すぎます（%(count)s 行）。%(limit)s 行以下に分けてください。") % {"count": count, "limit": cap}
         )
 
 
@@ -210,7 +209,7 @@ def _xlsx_bad_number(archive, sheet_path, rows):
     return ImportFileError(_("XLSX ファイルとして読めません。Excel で保存し直してください。"))
 
 
-def _read_xlsx(data: bytes):
+def _read_xlsx(data: bytes, max_rows: int):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
@@ -234,7 +233,7 @@ def _read_xlsx(data: bytes):
         for cells in sheet.iter_rows(values_only=True):
             cells = _checked_row(cells, len(rows) + 1, trailing_empty_count=False)
             rows.append(["" if cell is None else cell for cell in cells])
-            _check_rows(len(rows) - 1)
+            _check_rows(len(rows) - 1, max_rows)
     except ValueError as error:  # openpyxl reads a numeric cell holding NaN or INF with int()
         if isinstance(error, ImportFileError):
             raise
@@ -244,7 +243,7 @@ def _read_xlsx(data: bytes):
     return rows
 
 
-def _read_csv(data: bytes):
+def _read_csv(data: bytes, max_rows: int):
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -293,7 +292,7 @@ def _read_csv(data: bytes):
                 _('%(row)s 行目を CSV として読めません。二重引用符（"）の使い方を確かめてください。') % {"row": row}
             ) from error
         rows.append(_checked_row(cells, row))
-        _check_rows(len(rows) - 1)
+        _check_rows(len(rows) - 1, max_rows)
     return rows
 
 
@@ -309,18 +308,19 @@ def file_rows(rows) -> list:
     return getattr(rows, "file_rows", None) or list(range(1, len(rows) + 1))
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def read_table(data: bytes, filename: str = "", *, max_rows: int | None = None) -> Table:
     """The file's cells as rows (the first is the header), whatever the format and encoding.
 
-    Limits hold while reading, so memory stays proportional to the file: at most MAX_ROWS rows, MAX_COLUMNS
-    columns and MAX_CELL_CHARS characters a cell. Rows are padded to the header's width only; blank rows are
-    left out, and `file_rows` keeps the row numbers of the rest for messages.
+    Limits hold while reading, so memory stays proportional to the file: at most `max_rows` rows (row_cap()
+    unless given), MAX_COLUMNS columns and MAX_CELL_CHARS characters a cell. Rows are padded to the header's
+    width only; blank rows are left out, and `file_rows` keeps the row numbers of the rest for messages.
     """
     _check_size(data)
     if not data.strip():
         raise ImportFileError(_("ファイルが空です。"))
+    max_rows = row_cap() if max_rows is None else max_rows
     is_xlsx = data[:2] == b"PK" or filename.lower().endswith(".xlsx")
-    read = _read_xlsx(data) if is_xlsx else _read_csv(data)
+    read = _read_xlsx(data, max_rows) if is_xlsx else _read_csv(data, max_rows)
     numbers = [number for number, row in enumerate(read, 1) if any(str(cell).strip() for cell in row)]
     rows = [read[number - 1] for number in numbers]
     del read
@@ -339,6 +339,13 @@ def read_table(data: bytes, filename: str = "") -> Table:
     )
     table.file_rows = numbers
     return table
+
+
+def count_rows(data: bytes, filename: str = "") -> int:
+    """How many data rows a file has (blank rows left out), refusing what read_table refuses with the cap of a
+    background job (JOB_MAX_ROWS), so the caller can choose where to check it. A CSV's rows cannot be counted
+    without reading its quotes, nor an XLSX's without its sheet; reading costs little beside checking."""
+    return len(read_table(data, filename, max_rows=JOB_MAX_ROWS)) - 1
 
 
 def long_dataset(rows) -> tablib.Dataset:

@@ -45,6 +45,12 @@ def stashed_meta(token: str, user) -> dict:
     return _fresh().filter(token=token, user=user).values_list("meta", flat=True).first() or {}
 
 
+def remember(token: str, user, meta: dict):
+    """Replace the `meta` stashed with a file (e.g. once a background job has checked it)."""
+    if _valid(token):
+        _fresh().filter(token=token, user=user).update(meta=meta)
+
+
 def redeem(token: str, user):
     """(data, filename) of a stashed file, or None when the token is unknown, expired or someone else's."""
     if not _valid(token):

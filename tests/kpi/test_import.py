@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from kpi.importing import ImportFileError, parse_wide_cell, read_table
+from kpi.importing import ImportFileError, parse_wide_cell, read_table, rows_to_import
 from kpi.models import Indicator, Observation
 from kpi.resources import ObservationResource
 from kpi.services import import_observations
@@ -148,6 +148,16 @@ def test_limits_and_unreadable_files(monkeypatch):
         read_table(b"a\r\n1\r\n2\r\n3\r\n", "x.csv")
     with pytest.raises(ImportFileError, match="XLSX"):
         read_table(b"PK\x03\x04 not really a zip", "x.xlsx")
+
+
+def test_rows_to_import_counts_a_wide_files_year_cells_with_a_value():
+    # 2400; ― (no value); 1 and 2; the note column is no year
+    wide = "indicator_id,kind,H28,H29,note\r\nS1-G1-N1,実績値,2400,―,x\r\nS1-G1-N1,目標値,1,2,\r\n"
+    assert rows_to_import(read_table(wide.encode(), "w.csv")) == 3
+    long = "indicator_id,fiscal_year,kind,value\r\nS1-G1-N1,2020,actual,\r\nS1-G1-N1,2021,actual,\r\n"
+    assert rows_to_import(read_table(long.encode(), "l.csv")) == 2
+    with pytest.raises(ImportFileError, match="見出し行を読めません"):
+        rows_to_import(read_table(b"a,b\r\n1,2\r\n", "x.csv"))
 
 
 def test_xlsx_that_expands_too_much_is_refused(monkeypatch):

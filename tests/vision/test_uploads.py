@@ -32,6 +32,16 @@ def test_a_stashed_file_is_redeemed_by_its_uploader_only(users, settings, tmp_pa
     assert uploads.redeem(token, tanaka) is None
 
 
+def test_only_the_uploader_replaces_a_stashed_files_meta(users):
+    tanaka, suzuki = users
+    token = uploads.stash(b"a\n1\n", "values.csv", tanaka, {"checked": False})
+
+    uploads.remember(token, suzuki, {"rows": 9})
+    assert uploads.stashed_meta(token, tanaka) == {"checked": False}
+    uploads.remember(token, tanaka, {"rows": 1, "versions": {}})
+    assert uploads.stashed_meta(token, tanaka) == {"rows": 1, "versions": {}}
+
+
 def test_an_xlsx_keeps_its_suffix(users):
     token = uploads.stash(b"PK\x03\x04", "値.xlsx", users[0])
     assert uploads.redeem(token, users[0]) == (b"PK\x03\x04", "upload.xlsx")
