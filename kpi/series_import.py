@@ -277,7 +277,18 @@ class _Checker:
         return Preview(import_type, diff.as_html())
 
 
-def check(headers, rows, sources, *, user=None, areas=None, expected_versions=None, preview=False, progress=None):
+def check(
+    headers,
+    rows,
+    sources,
+    *,
+    user=None,
+    areas=None,
+    expected_versions=None,
+    preview=False,
+    progress=None,
+    release_rows=False,
+):
     """Check every row of a file of series values in the long layout, writing nothing.
 
     `rows` are the cells of each data row in the order of `headers`; `sources[i]` is the (file row, column) of row
@@ -285,9 +296,11 @@ def check(headers, rows, sources, *, user=None, areas=None, expected_versions=No
     (the same row, column and Japanese message). With `expected_versions` (what a dry run read), a value changed
     since is an error about the whole file. With `preview`, each new or changed row's old and new cells are kept
     for the preview. `progress(done, total)` is called about every 1% (default: the running job's progress).
+    With `release_rows`, `rows` (a list the caller no longer needs) lets go of each row once it is read, so the
+    cells of a large file are not held beside the values kept to write.
     """
     with transaction.atomic():  # the stored values read stay locked until the caller's transaction ends
-        checked = _check(headers, rows, sources, user, areas, preview, progress or _report_checking)
+        checked = _check(headers, rows, sources, user, areas, preview, progress or _report_checking, release_rows)
     if expected_versions is not None:
         changed = sorted(
             key
@@ -305,13 +318,16 @@ def check(headers, rows, sources, *, user=None, areas=None, expected_versions=No
     return checked
 
 
-def _check(headers, rows, sources, user, areas, preview, progress):
+def _check(headers, rows, sources, user, areas, preview, progress, release_rows):
     checked = Checked()
     total = len(rows)
     checker = _Checker(headers, rows, user=user, areas=areas, preview=preview)
     for start in range(0, total, CHUNK_ROWS):
         numbers = range(start, min(total, start + CHUNK_ROWS))
         chunk = [dict(zip(checker.headers, rows[index], strict=False)) for index in numbers]
+        if release_rows:
+            for index in numbers:
+                rows[index] = None
         keys = [checker.key(row) for row in chunk]
         stored, changeable = checker.load(keys, checked)
         for offset, (row, key) in enumerate(zip(chunk, keys, strict=True)):
@@ -362,12 +378,14 @@ def import_file(
     areas=None,
     preview=None,
     progress=None,
+    release_rows=False,
 ):
     """Check, and unless `dry_run` write, rows of series values in one transaction: the outcome by file row and
     column that the admin, the command and the jobs read (vision.tabular.run_import's, for this one model).
 
     A dry run keeps each new or changed row's preview (`outcome.rows`) unless `preview` is False (a background
-    dry run of a large file, which shows counts and errors). `progress` as for `check` (and `write`)."""
+    dry run of a large file, which shows counts and errors). `progress` and `release_rows` as for `check`
+    (`progress` for `write` too)."""
     outcome = ImportOutcome(layout=layout, errors=list(cell_errors))
     missing = [column for column in KEY_COLUMNS if column not in headers]
     if missing:
@@ -393,6 +411,7 @@ def import_file(
                 expected_versions=expected_versions,
                 preview=dry_run if preview is None else preview,
                 progress=progress,
+                release_rows=release_rows,
             )
             if writes and checked.ok:
                 write(checked, user=user, progress=progress)

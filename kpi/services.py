@@ -330,4 +330,5 @@ def import_observations(
             areas=areas,
             preview=preview,
             progress=progress,
+            release_rows=layout == "long",  # `body` is this function's own list of the file's rows
         )

@@ -236,3 +236,12 @@ def test_the_check_asks_the_database_the_same_number_of_times_for_10_rows_as_for
 def test_the_resource_no_longer_imports_series_values_itself():
     with pytest.raises(NotImplementedError):
         ObservationResource().import_data(None)
+
+
+def test_the_rows_may_be_let_go_of_as_they_are_read():
+    rows = [line.split(",") for line in ("S2-G1-N1,2020,actual,1,,,,,,", "S2-G1-N1,2021,actual,x,,,,,,")]
+
+    checked = check(HEADER, rows, [(2, None), (3, None)], release_rows=True)
+
+    assert rows == [None, None]
+    assert [(e.row, e.column) for e in checked.errors] == [(3, "value")]  # the second row was still read
