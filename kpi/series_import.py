@@ -295,7 +295,8 @@ def check(
     i (column None: the column of the field), for messages. Errors are found exactly as the import reports them
     (the same row, column and Japanese message). With `expected_versions` (what a dry run read), a value changed
     since is an error about the whole file. With `preview`, each new or changed row's old and new cells are kept
-    for the preview. `progress(done, total)` is called about every 1% (default: the running job's progress).
+    for the preview (a number: those of the first so many such rows, as a background check shows them).
+    `progress(done, total)` is called about every 1% (default: the running job's progress).
     With `release_rows`, `rows` (a list the caller no longer needs) lets go of each row once it is read, so the
     cells of a large file are not held beside the values kept to write.
     """
@@ -347,7 +348,7 @@ def _check(headers, rows, sources, user, areas, preview, progress, release_rows)
                     checked.errors.extend(CellError(file_row, column, str(message)) for message in messages)
             elif import_type in (NEW, UPDATE):
                 (checked.new if import_type == NEW else checked.changed).append(values)
-                if preview:
+                if preview and (preview is True or len(checked.preview) < preview):
                     checked.preview.append((file_row, checker.preview_of(import_type, instance, original)))
             if jobs.every(number, total):
                 progress(number, total)

@@ -301,7 +301,8 @@ def import_observations(
     Accepts the long and the wide layout, CSV (UTF-8, UTF-8 with BOM, Shift_JIS) and XLSX. Raises
     importing.ImportFileError when the file itself cannot be read. Indicator codes are looked up among `areas`
     (every area when None), within the row's area when its `area` column names one. The rows are checked and
-    written by kpi.series_import (`preview`: whether a dry run keeps each row's preview, by default yes;
+    written by kpi.series_import (`preview`: whether a dry run keeps each row's preview, by default yes, or a
+    number: the first so many rows';
     `progress(done, total)`: called while checking and writing, by default the running job's progress).
     """
     from . import series_import

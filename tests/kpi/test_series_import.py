@@ -245,3 +245,19 @@ def test_the_rows_may_be_let_go_of_as_they_are_read():
 
     assert rows == [None, None]
     assert [(e.row, e.column) for e in checked.errors] == [(3, "value")]  # the second row was still read
+
+
+def test_a_number_as_preview_keeps_the_first_rows_only():
+    lines = ("S2-G1-N1,2020,actual,1,,,,,,", "S2-G1-N1,2021,actual,2,,,,,,", "S2-G1-N1,2022,actual,3,,,,,,")
+
+    checked = run_check(*lines, preview=2)
+
+    assert [file_row for file_row, _preview in checked.preview] == [2, 3]
+    assert [cell.new for cell in checked.preview[1][1].diff][:5] == [
+        "S2-G1-N1 市内総生産額",
+        "kumamoto",
+        "2021",
+        "実績値",
+        "2",
+    ]
+    assert len(checked.new) == 3  # every row is still checked and kept to write
