@@ -302,8 +302,8 @@ def import_observations(
     importing.ImportFileError when the file itself cannot be read. Indicator codes are looked up among `areas`
     (every area when None), within the row's area when its `area` column names one. The rows are checked and
     written by kpi.series_import (`preview`: whether a dry run keeps each row's preview, by default yes, or a
-    number: the first so many rows';
-    `progress(done, total)`: called while checking and writing, by default the running job's progress).
+    number: the first so many rows'; `progress(done, total)`: called while checking and writing, by default the
+    running job's progress).
     """
     from . import series_import
     from .importing import detect_layout, file_rows, read_table, wide_to_long
