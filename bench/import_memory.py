@@ -5,8 +5,8 @@ budget: once as new rows, once as updates of stored values.
 
     .venv/bin/python bench/import_memory.py          # SQLite in a temporary directory
 
-Every file is valid, so the whole path runs: reading, the layout, django-import-export's validation and diff
-of every row. Exits with status 1 when a figure is over the budget.
+Every file is valid, so the whole path runs: reading, the layout, the validation of every row and the preview
+of each (kpi.series_import). Exits with status 1 when a figure is over the budget.
 """
 
 import io

@@ -89,44 +89,71 @@ BULK_UPDATE_FIELDS = (
 )
 
 
+# The cleaned values of a row a written import creates or changes, in this order (kpi.series_import keeps them).
+ROW_FIELDS = (*IDENTITY_FIELDS, *PUBLIC_FIGURES)
+
+
 @transaction.atomic
-def write_observations_in_bulk(saved, stored, *, user=None, batch_size=1000):
+def write_observations_in_bulk(new, changed, *, user=None, batch_size=1000, progress=None):
     """Write the rows of a validated import in batches: what save_observation does row by row, for a whole file.
 
-    `saved` are (observation, is_create) pairs, validated already; `stored[pk]` is each changed row as it was
-    stored (locked by the import). The publication state follows the same rules (a change to a published value
-    waits as a correction), history is recorded for every row, the data version moves on, and the rows written
-    must all still be ones `user` may change, or nothing is written (as vision.roles.check_written per row).
-    Progress goes to the running background job, if any.
+    `new` are the ROW_FIELDS values of each row to create, `changed` (pk, *ROW_FIELDS values) of each stored row to
+    change (locked by the import's check), all validated already. A model instance exists only for the batch being
+    written. The publication state follows the same rules (a change to a published value waits as a correction),
+    history is recorded for every row, the data version moves on, and the rows written must all still be ones
+    `user` may change, or nothing is written (as vision.roles.check_written per row). `progress(done, total)` is
+    called after each batch (default: the running background job's progress, if any).
     """
+    import copy
+
     from vision import dataversion, jobs
 
+    def report(done, total):
+        jobs.report(done, total, phase=jobs.WRITING)
+
+    progress = progress or report
     now = timezone.now()
-    creates, updates = [], []
-    for observation, is_create in saved:
-        _apply_publication_state(observation, None if is_create else stored[observation.pk])
-        observation.updated_at = now
-        (creates if is_create else updates).append(observation)
-    total, written = len(saved), 0
-    for start in range(0, len(creates), batch_size):
-        Observation.objects.bulk_create(creates[start : start + batch_size])
-        written += len(creates[start : start + batch_size])
-        jobs.report(written, total, phase=jobs.WRITING)
-    for start in range(0, len(updates), batch_size):
-        Observation.objects.bulk_update(updates[start : start + batch_size], BULK_UPDATE_FIELDS)
-        written += len(updates[start : start + batch_size])
-        jobs.report(written, total, phase=jobs.WRITING)
+    total, written = len(new) + len(changed), 0
+    created, updated, indicator_ids = [], [], set()
+    for start in range(0, len(new), batch_size):
+        batch = []
+        for values in new[start : start + batch_size]:
+            observation = Observation(**dict(zip(ROW_FIELDS, values, strict=True)))
+            _apply_publication_state(observation, None)
+            observation.updated_at = now
+            batch.append(observation)
+        Observation.objects.bulk_create(batch)
+        created += [observation.pk for observation in batch]
+        indicator_ids |= {observation.indicator_id for observation in batch}
+        written += len(batch)
+        progress(written, total)
+    for start in range(0, len(changed), batch_size):
+        rows = changed[start : start + batch_size]
+        stored = Observation.objects.in_bulk([pk for pk, *_values in rows])
+        batch = []
+        for pk, *values in rows:
+            observation = copy.copy(stored[pk])
+            for name, value in zip(ROW_FIELDS, values, strict=True):
+                setattr(observation, name, value)
+            _apply_publication_state(observation, stored[pk])
+            observation.updated_at = now
+            batch.append(observation)
+        Observation.objects.bulk_update(batch, BULK_UPDATE_FIELDS)
+        updated += [observation.pk for observation in batch]
+        indicator_ids |= {observation.indicator_id for observation in batch}
+        written += len(batch)
+        progress(written, total)
     if user is not None:
-        pks = [observation.pk for observation, _created in saved]
+        pks = created + updated
         for start in range(0, len(pks), 5000):
             chunk = pks[start : start + 5000]
             if roles.restrict(user, "change", Observation.objects.filter(pk__in=chunk)).count() != len(chunk):
                 raise PermissionDenied(_("この変更を行う権限がありません（担当の範囲の外になります）。"))
     history_user = user if user is not None and user.is_authenticated else None
-    for instances, history_type in ((creates, "+"), (updates, "~")):
-        record_history_in_bulk([o.pk for o in instances], history_type, history_user, "一括取込み")
+    for pks, history_type in ((created, "+"), (updated, "~")):
+        record_history_in_bulk(pks, history_type, history_user, "一括取込み")
     dataversion.bump()
-    observations_written_in_bulk(creates, updates)
+    observations_written_in_bulk(indicator_ids)
 
 
 def record_history_in_bulk(pks, history_type, user, reason, batch_size=5000):
@@ -148,13 +175,14 @@ def record_history_in_bulk(pks, history_type, user, reason, batch_size=5000):
             )
 
 
-def observations_written_in_bulk(created, updated):
-    """Called after an import has written series values in batches, which sends no save signals: the place for
-    anything that must follow every write of a value (kept in step by signals for single saves).
+def observations_written_in_bulk(indicator_ids):
+    """Called after an import has written series values of these indicators in batches, which sends no save
+    signals: the place for anything that must follow every write of a value (kept in step by signals for single
+    saves).
 
     The stored public judgements (kpi.judgements) of the indicators written: judged now, or once at the end of the
     enclosing judgements.batch() (import_observations opens one)."""
-    judgements.touch({observation.indicator_id for observation in (*created, *updated)})
+    judgements.touch(set(indicator_ids))
 
 
 @transaction.atomic
@@ -265,29 +293,43 @@ def confirm_provisional(observations):
     return count
 
 
-def import_observations(data, filename="", *, user=None, dry_run=True, expected_versions=None, areas=None):
+def import_observations(
+    data, filename="", *, user=None, dry_run=True, expected_versions=None, areas=None, preview=None, progress=None
+):
     """Check, and unless `dry_run` write, a file of series values; any bad row means nothing is written.
 
     Accepts the long and the wide layout, CSV (UTF-8, UTF-8 with BOM, Shift_JIS) and XLSX. Raises
     importing.ImportFileError when the file itself cannot be read. Indicator codes are looked up among `areas`
-    (every area when None), within the row's area when its `area` column names one.
+    (every area when None), within the row's area when its `area` column names one. The rows are checked and
+    written by kpi.series_import (`preview`: whether a dry run keeps each row's preview, by default yes, or a
+    number: the first so many rows'; `progress(done, total)`: called while checking and writing, by default the
+    running job's progress).
     """
-    from .importing import detect_layout, file_rows, long_dataset, read_table, wide_to_long
-    from .resources import ObservationResource, ObservationWriteResource
+    from . import series_import
+    from .importing import detect_layout, file_rows, read_table, wide_to_long
 
     rows = read_table(data, filename)
     layout = detect_layout(rows[0])
     if layout == "wide":
-        dataset, sources, cell_errors = wide_to_long(rows)
+        body, sources, cell_errors = wide_to_long(rows)
+        headers = body.headers
     else:
-        dataset, cell_errors = long_dataset(rows), []
+        headers, body, cell_errors = [str(h).strip() for h in rows[0]], rows[1:], []
         sources = [(number, None) for number in file_rows(rows)[1:]]
-    resource = (ObservationResource if dry_run else ObservationWriteResource)(
-        user=user, expected_versions=expected_versions, areas=areas
-    )
-    # An import judges each indicator it touched once, at the end, not once per row (kpi.judgements); after a dry
-    # run, which rolls back, that pass finds the values unchanged.
+    del rows
+    # An import judges each indicator it touched once, at the end, not once per row (kpi.judgements).
     with judgements.batch():
-        outcome = run_import(resource, dataset, sources, cell_errors, layout, dry_run)
-    outcome.versions = resource.read_versions  # what the dry run was checked against, for the confirmation
-    return outcome
+        return series_import.import_file(
+            headers,
+            body,
+            sources,
+            cell_errors,
+            layout,
+            user=user,
+            dry_run=dry_run,
+            expected_versions=expected_versions,
+            areas=areas,
+            preview=preview,
+            progress=progress,
+            release_rows=layout == "long",  # `body` is this function's own list of the file's rows
+        )

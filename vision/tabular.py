@@ -435,7 +435,7 @@ def run_import(resource, dataset, sources, cell_errors, layout, dry_run):
         if any(isinstance(e.error, IntegrityError) for e in row_errors)
     ]
     if any(isinstance(e.error, IntegrityError) for e in result.base_errors):
-        collisions.append(1)  # a batch written at the end of the file (kpi.resources.ObservationWriteResource)
+        collisions.append(1)  # a batch written at the end of the file (in after_import)
     if collisions:  # one message, not one raw database error per row
         outcome.errors = [
             CellError(

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from kpi import resources
+from kpi import series_import
 from kpi.models import Indicator, Observation
 from kpi.services import import_observations
 
@@ -27,13 +27,14 @@ def test_two_imports_inserting_the_same_rows_at_once_end_with_one_message_and_no
     assert len(lines) == 500
 
     barrier = threading.Barrier(2, timeout=60)
-    preload = resources.ObservationLoader.__init__
+    load = series_import._Checker.load  # the stored values of a chunk of rows (all 500 here), read and locked
 
-    def preload_then_wait(self, resource, dataset=None):
-        preload(self, resource, dataset)
+    def load_then_wait(self, keys, checked):
+        found = load(self, keys, checked)
         barrier.wait()  # both have found no existing rows before either inserts one
+        return found
 
-    monkeypatch.setattr(resources.ObservationLoader, "__init__", preload_then_wait)
+    monkeypatch.setattr(series_import._Checker, "load", load_then_wait)
     outcomes = [None, None]
 
     def run(index):
