@@ -364,9 +364,9 @@ class ObservationAdmin(ScopedAdminMixin, TabularImportAdminMixin, HistoryAdmin):
         # a wide file imports a row per year cell with a value, so few rows of it may be many to check
         return importing.rows_to_import(tabular.read_table(data, filename, max_rows=tabular.JOB_MAX_ROWS))
 
-    def run_import(self, data, filename, user, dry_run, expected_versions=None):
+    def run_import(self, data, filename, user, dry_run, expected_versions=None, preview=None):
         return services.import_observations(
-            data, filename, user=user, dry_run=dry_run, expected_versions=expected_versions
+            data, filename, user=user, dry_run=dry_run, expected_versions=expected_versions, preview=preview
         )
 
     def export_queryset(self, request):

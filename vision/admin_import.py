@@ -111,7 +111,8 @@ class TabularImportAdminMixin:
         ]
         return urls + super().get_urls()
 
-    def run_import(self, data, filename, user, dry_run, expected_versions=None):
+    def run_import(self, data, filename, user, dry_run, expected_versions=None, preview=None):
+        # `preview`: how many rows' previews a dry run keeps (None: all); a table of series values keeps only those.
         return import_table(self.import_resource_class, data, filename, user=user, dry_run=dry_run)
 
     def import_row_count(self, data, filename):
@@ -154,7 +155,7 @@ class TabularImportAdminMixin:
                 rows = self.import_row_count(data, upload.name)
                 if goes_to_a_job(rows):
                     return self._check_in_a_job(request, data, upload.name, rows)
-                outcome = self.run_import(data, upload.name, request.user, dry_run=True)
+                outcome = self.run_import(data, upload.name, request.user, dry_run=True, preview=MAX_PREVIEW_ROWS)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:
@@ -381,7 +382,7 @@ def run_import_check_job(label, token, user_id):
     bad file's result keeps its errors."""
     user, model_admin, (data, filename) = _job_subjects(label, token, user_id)
     try:
-        outcome = model_admin.run_import(data, filename, user, dry_run=True)
+        outcome = model_admin.run_import(data, filename, user, dry_run=True, preview=MAX_PREVIEW_ROWS)
     except ImportFileError as error:
         raise jobs.JobError(str(error)) from error
     result = _job_result(outcome)
