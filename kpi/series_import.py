@@ -19,7 +19,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -114,16 +114,25 @@ class _Checker:
         except (KeyError, ValueError):
             return None
 
+    def lock(self):
+        """Lock the stored values of every indicator the file names, in one pass in primary-key order, before any
+        row is checked (a file that is written): two imports then wait for each other instead of each locking a
+        chunk the other needs next, which PostgreSQL ends as a deadlock."""
+        if not connection.features.has_select_for_update:
+            return  # SQLite: a writer holds the whole database
+        stored = Observation.objects.select_for_update().filter(
+            indicator_id__in=sorted({indicator.pk for indicator in self.codes.indicators})
+        )
+        for _pk in stored.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=10_000):
+            pass
+
     def load(self, keys, checked):
-        """The stored values of a chunk's indicators, locked, by key; the versions read; who may change them."""
+        """The stored values of a chunk's indicators, by key; the versions read; who may change them. A dry run
+        locks nothing: its confirmation compares the versions read here with the stored ones again."""
         ids = sorted({key[0].pk for key in keys if key is not None})
         stored = {}
         for start in range(0, len(ids), 5000):
-            values = (
-                Observation.objects.select_for_update()
-                .filter(indicator_id__in=ids[start : start + 5000])
-                .values_list(*STORED_FIELDS)
-            )
+            values = Observation.objects.filter(indicator_id__in=ids[start : start + 5000]).values_list(*STORED_FIELDS)
             for row in values:
                 indicator_id, year, kind = row[2:5]
                 stored[(indicator_id, year, kind)] = row
@@ -288,6 +297,7 @@ def check(
     preview=False,
     progress=None,
     release_rows=False,
+    lock=False,
 ):
     """Check every row of a file of series values in the long layout, writing nothing.
 
@@ -299,9 +309,11 @@ def check(
     `progress(done, total)` is called about every 1% (default: the running job's progress).
     With `release_rows`, `rows` (a list the caller no longer needs) lets go of each row once it is read, so the
     cells of a large file are not held beside the values kept to write.
+    With `lock` (a check that is then written), the stored values of the file's indicators are locked first and stay
+    locked until the caller's transaction ends.
     """
-    with transaction.atomic():  # the stored values read stay locked until the caller's transaction ends
-        checked = _check(headers, rows, sources, user, areas, preview, progress or _report_checking, release_rows)
+    with transaction.atomic():
+        checked = _check(headers, rows, sources, user, areas, preview, progress or _report_checking, release_rows, lock)
     if expected_versions is not None:
         changed = sorted(
             key
@@ -319,10 +331,12 @@ def check(
     return checked
 
 
-def _check(headers, rows, sources, user, areas, preview, progress, release_rows):
+def _check(headers, rows, sources, user, areas, preview, progress, release_rows, lock):
     checked = Checked()
     total = len(rows)
     checker = _Checker(headers, rows, user=user, areas=areas, preview=preview)
+    if lock:
+        checker.lock()
     for start in range(0, total, CHUNK_ROWS):
         numbers = range(start, min(total, start + CHUNK_ROWS))
         chunk = [dict(zip(checker.headers, rows[index], strict=False)) for index in numbers]
@@ -413,6 +427,7 @@ def import_file(
                 preview=dry_run if preview is None else preview,
                 progress=progress,
                 release_rows=release_rows,
+                lock=writes,
             )
             if writes and checked.ok:
                 write(checked, user=user, progress=progress)

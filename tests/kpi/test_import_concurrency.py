@@ -4,7 +4,7 @@ serialises writers for the whole database, so the race cannot happen there)."""
 import threading
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from kpi import series_import
 from kpi.models import Indicator, Observation
@@ -58,3 +58,36 @@ def test_two_imports_inserting_the_same_rows_at_once_end_with_one_message_and_no
     race = Observation.objects.filter(indicator__code__startswith="RACE-")
     assert race.count() == 500
     assert Observation.history.filter(indicator__code__startswith="RACE-").count() == 500  # the winner's only
+
+
+def test_a_dry_run_locks_no_stored_value_while_it_checks(monkeypatch, live_reference_data):
+    """A background check of a large file takes seconds; staff saving a value meanwhile must not wait for it (and
+    two checks must not lock chunks in each other's way). The confirmation compares versions instead."""
+    stored = Observation.objects.filter(indicator__code="S2-G1-N1").first()
+    data = (f"{HEADER}\r\nS2-G1-N1,{stored.fiscal_year},{stored.kind},12345,,,false,,,\r\n").encode()
+    load = series_import._Checker.load
+    tried = {}
+
+    def load_then_try_a_lock(self, keys, checked):
+        found = load(self, keys, checked)
+
+        def lock_elsewhere():
+            try:
+                with transaction.atomic():
+                    Observation.objects.select_for_update(nowait=True).get(pk=stored.pk)
+                tried["locked"] = True
+            except DatabaseError:
+                tried["locked"] = False
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=lock_elsewhere)
+        thread.start()
+        thread.join(timeout=30)
+        return found
+
+    monkeypatch.setattr(series_import._Checker, "load", load_then_try_a_lock)
+    outcome = import_observations(data, "check.csv", dry_run=True)
+
+    assert outcome.ok and not outcome.written
+    assert tried == {"locked": True}
