@@ -65,6 +65,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if not self._is_public(request, response):
             return response
+        if response.get("Content-Disposition", "").lower().startswith("attachment"):
+            # a download (an XLSX written for the request) stays out of the page cache: megabytes a page would use
+            patch_cache_control(response, public=True, no_cache=True)
+            return response
         plain, zipped = self._entries(response, version)
         if request.method == "GET":
             entries = {self._key(request, False): plain, self._key(request, True): zipped}
@@ -108,7 +112,11 @@ class PublicPageCacheMiddleware:
             if name.lower() not in ("etag", "cache-control", "content-length")
         ]
         etag = f'"{version}-{release.current()}-{digest}"'
-        varies = len(content) >= GZIP_MIN_BYTES and not response.has_header("Content-Encoding")
+        varies = (
+            len(content) >= GZIP_MIN_BYTES
+            and not response.has_header("Content-Encoding")
+            and COMPRESSIBLE.match(response.get("Content-Type", "")) is not None
+        )
         plain = {"version": version, "etag": etag, "headers": headers, "content": content, "gzip": False}
         plain["varies"] = varies
         if not varies:
@@ -143,7 +151,10 @@ class PublicPageCacheMiddleware:
 
 # As django.middleware.gzip: below this, compressing does not pay.
 GZIP_MIN_BYTES = 200
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
+# gzip named in Accept-Encoding, unless refused with q=0
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b(?!\s*;\s*q\s*=\s*0(\.0*)?\s*(,|$))", re.IGNORECASE)
+# Text compresses; a PNG or a zip (XLSX) does not.
+COMPRESSIBLE = _lazy_re_compile(r"(text/|application/(json|javascript|xml)|image/svg\+xml)", re.IGNORECASE)
 
 
 def etag_matches(if_none_match, etag):

@@ -267,3 +267,28 @@ def test_a_tiny_answer_is_not_compressed():
     response = middleware(RequestFactory().get("/ja/page/", HTTP_ACCEPT_ENCODING="gzip"))
 
     assert response.content == b"page" and "Content-Encoding" not in response
+
+
+def test_a_download_is_not_stored_and_an_image_gets_no_gzip_copy():
+    download = HttpResponse(b"PK\x03\x04" + b"x" * 500, content_type="application/vnd.ms-excel")
+    download["Content-Disposition"] = 'attachment; filename="observations.xlsx"'
+    middleware = _middleware(download)
+    middleware(RequestFactory().get("/ja/open-data/observations.xlsx"))
+    assert "X-Page-Cache" not in middleware(RequestFactory().get("/ja/open-data/observations.xlsx"))
+
+    image = _middleware(HttpResponse(b"\x89PNG" + b"x" * 500, content_type="image/png"))
+    image(RequestFactory().get("/ja/chart.png", HTTP_ACCEPT_ENCODING="gzip"))
+    response = image(RequestFactory().get("/ja/chart.png", HTTP_ACCEPT_ENCODING="gzip"))
+    assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in response and response.content.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "accept, compressed",
+    [("gzip", True), ("br, GZIP;q=0.5", True), ("gzip;q=0, identity", False), ("gzip; q=0.0", False), ("br", False)],
+)
+def test_gzip_is_sent_only_where_accepted(accept, compressed):
+    middleware = _middleware(HttpResponse("<p>page</p>" * 100))
+    response = middleware(RequestFactory().get("/ja/page/", HTTP_ACCEPT_ENCODING=accept))
+
+    assert (response.get("Content-Encoding") == "gzip") is compressed
