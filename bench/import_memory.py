@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-key")  # 16 characters or more with DEBUG off
 os.environ["DJANGO_SETTINGS_MODULE"] = "kumamoto_portal.settings"
 
 BUDGET_MB = 300

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-key")  # 16 characters or more with DEBUG off
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     os.environ["BENCH_ADMIN_URL"] = os.environ["DATABASE_URL"]
